@@ -1,0 +1,1 @@
+"""The API foundation: authentication, parsing, pagination, errors and base viewsets."""

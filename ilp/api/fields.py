@@ -1,0 +1,52 @@
+"""Serializer fields that refuse ambiguous input instead of guessing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+
+class StrictDateTimeField(serializers.DateTimeField):
+    """ISO 8601 date-time that must carry its offset and a plausible year.
+
+    DRF would silently read a zone-less time in the server's zone; for intelligence records that
+    guess can move an event across midnight, so it is refused.
+    """
+
+    default_error_messages = {
+        "naive": "Give the date-time with a time zone, e.g. 2024-05-01T14:30:00+01:00 or ...Z.",
+        "year": "The year {year} is outside {min_year}-{max_year}; check the date.",
+    }
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and timezone.is_naive(parsed):
+                self.fail("naive")
+        result = super().to_internal_value(value)
+        if not settings.ILP_MIN_YEAR <= result.year <= settings.ILP_MAX_YEAR:
+            self.fail(
+                "year",
+                year=f"{result.year:04d}",
+                min_year=settings.ILP_MIN_YEAR,
+                max_year=settings.ILP_MAX_YEAR,
+            )
+        return result
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Base model serializer for the platform: every date-time field is strict."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: StrictDateTimeField,
+    }
