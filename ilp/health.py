@@ -34,7 +34,7 @@ def check_broker() -> Check:
     from ilp.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         return Check(False, f"{type(exc).__name__}: {exc}".strip())

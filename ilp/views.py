@@ -38,10 +38,11 @@ class TokenListView(LoginRequiredMixin, View):
     template_name = "ilp/token_list.html"
 
     def render_page(
-        self, request: HttpRequest, form: TokenCreateForm, **extra: Any
+        self, request: HttpRequest, form: TokenCreateForm, status: int = 200, **extra: Any
     ) -> HttpResponse:
         tokens = selectors.token_list(actor=request.user)
-        return render(request, self.template_name, {"form": form, "tokens": tokens, **extra})
+        context = {"form": form, "tokens": tokens, **extra}
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_page(request, TokenCreateForm())

@@ -13,7 +13,7 @@ core.register("tokens", views.ApiTokenViewSet, basename="token")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("core/me/", views.MeView.as_view(), name="me"),
     path("core/", include((core.urls, "core"), namespace="core")),
 ]

@@ -1,0 +1,1 @@
+"""Analysis stage: analysis jobs and the pure methods they run (hotspots, near repeats, ...)."""
