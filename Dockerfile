@@ -15,22 +15,6 @@ WORKDIR /src
 COPY --from=npm /src/node_modules ./node_modules
 COPY scripts/vendor_static.py ./scripts/vendor_static.py
 RUN python scripts/vendor_static.py
-# Production static storage (whitenoise's manifest storage) fails `collectstatic` when a file
-# names a source map that is absent (leaflet, markercluster, chart.js and bootstrap all do), so
-# copy each referenced map from beside its source in node_modules.
-RUN python <<'EOF'
-import re, shutil, sys
-sys.path.insert(0, "scripts")
-from vendor_static import FILES, NODE, VENDOR
-for package, pairs in FILES.items():
-    for source, target in pairs:
-        src, dst = NODE / package / source, VENDOR / target
-        if src.is_file() and src.suffix in {".js", ".css"}:
-            text = src.read_text(errors="replace")
-            for name in re.findall(r"sourceMappingURL=([\w.-]+\.map)", text):
-                if (src.parent / name).is_file() and not (dst.parent / name).exists():
-                    shutil.copy2(src.parent / name, dst.parent / name)
-EOF
 
 # --- 3. the application -------------------------------------------------------------------------
 FROM python:3.11-slim

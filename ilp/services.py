@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,8 +51,8 @@ def token_create(*, actor: User, name: str, expires_at: datetime | None = None) 
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token at once; revoking twice keeps the first time."""
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if locked.user_id != actor.pk and not actor.is_superuser:
-        raise PermissionError("Only the owner can revoke a token.")
+    if locked.user_id != actor.pk and not actor.has_perm("ilp.change_apitoken"):
+        raise PermissionDenied("Only the owner or an administrator can revoke a token.")
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])

@@ -120,6 +120,8 @@ def _database_config() -> dict[str, object]:
     except (ValueError, KeyError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
     engine = str(config.get("ENGINE", ""))
+    if PRODUCTION and engine != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database in production.")
     if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ImproperlyConfigured(
             "DATABASE_URL must be a postgres:// (or, for development, sqlite://) URL; "
@@ -192,11 +194,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "ilp.api.parsers.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: form encodings blur "empty" and "absent". File uploads opt in per view.
+    "DEFAULT_PARSER_CLASSES": ["ilp.api.parsers.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": (
         ["rest_framework.renderers.JSONRenderer"]
         if PRODUCTION
@@ -230,6 +229,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ilp.api.schema.add_error_responses",
+    ],
     "APPEND_COMPONENTS": {
         "schemas": {
             "Error": {
@@ -279,6 +282,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=10
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind a TLS proxy every request comes from the proxy's address; name how many trusted proxies
+# add X-Forwarded-For so lockouts hit the client, not everyone at once.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 GUARDIAN_RAISE_403 = False

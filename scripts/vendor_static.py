@@ -44,8 +44,13 @@ def main() -> int:
             dst.parent.mkdir(parents=True, exist_ok=True)
             if src.is_dir():
                 shutil.copytree(src, dst, dirs_exist_ok=True)
-            else:
-                shutil.copy2(src, dst)
+                continue
+            shutil.copy2(src, dst)
+            # The minified files name their source maps; the production static storage
+            # refuses a missing one, so the maps travel with them.
+            source_map = src.with_name(src.name + ".map")
+            if source_map.exists():
+                shutil.copy2(source_map, dst.with_name(dst.name + ".map"))
     return 0
 
 

@@ -17,70 +17,70 @@ from tests.factories import AgencyFactory, UnitFactory, UserFactory
 
 @pytest.fixture
 def agency(db: None) -> Agency:
-    return AgencyFactory(code="HOME", name="Home Constabulary")
+    return AgencyFactory.create(code="HOME", name="Home Constabulary")
 
 
 @pytest.fixture
 def other_agency(db: None) -> Agency:
-    return AgencyFactory(code="AWAY", name="Away County Police", kind=Agency.Kind.PARTNER)
+    return AgencyFactory.create(code="AWAY", name="Away County Police", kind=Agency.Kind.PARTNER)
 
 
 @pytest.fixture
 def intel_unit(agency: Agency) -> Unit:
-    return UnitFactory(agency=agency, code="INTEL", name="Intelligence Unit")
+    return UnitFactory.create(agency=agency, code="INTEL", name="Intelligence Unit")
 
 
 @pytest.fixture
 def response_unit(agency: Agency) -> Unit:
-    return UnitFactory(agency=agency, code="RESP", name="Response Team")
+    return UnitFactory.create(agency=agency, code="RESP", name="Response Team")
 
 
 @pytest.fixture
 def neighbourhood_unit(agency: Agency) -> Unit:
-    return UnitFactory(agency=agency, code="NHT", name="Neighbourhood Team")
+    return UnitFactory.create(agency=agency, code="NHT", name="Neighbourhood Team")
 
 
 @pytest.fixture
 def analyst(intel_unit: Unit) -> User:
-    return UserFactory(username="analyst", unit=intel_unit, role=Role.ANALYST)
+    return UserFactory.create(username="analyst", unit=intel_unit, role=Role.ANALYST)
 
 
 @pytest.fixture
 def supervisor(intel_unit: Unit) -> User:
-    return UserFactory(username="supervisor", unit=intel_unit, role=Role.SUPERVISOR)
+    return UserFactory.create(username="supervisor", unit=intel_unit, role=Role.SUPERVISOR)
 
 
 @pytest.fixture
 def commander(intel_unit: Unit) -> User:
-    return UserFactory(username="commander", unit=intel_unit, role=Role.COMMANDER)
+    return UserFactory.create(username="commander", unit=intel_unit, role=Role.COMMANDER)
 
 
 @pytest.fixture
 def officer(response_unit: Unit) -> User:
-    return UserFactory(username="officer", unit=response_unit, role=Role.OFFICER)
+    return UserFactory.create(username="officer", unit=response_unit, role=Role.OFFICER)
 
 
 @pytest.fixture
 def outsider(neighbourhood_unit: Unit) -> User:
     """An analyst of the same agency but another unit."""
-    return UserFactory(username="outsider", unit=neighbourhood_unit, role=Role.ANALYST)
+    return UserFactory.create(username="outsider", unit=neighbourhood_unit, role=Role.ANALYST)
 
 
 @pytest.fixture
 def partner(other_agency: Agency) -> User:
-    unit = UnitFactory(agency=other_agency, code="PINTEL", name="Partner Intelligence")
-    return UserFactory(username="partner", unit=unit, role=Role.PARTNER)
+    unit = UnitFactory.create(agency=other_agency, code="PINTEL", name="Partner Intelligence")
+    return UserFactory.create(username="partner", unit=unit, role=Role.PARTNER)
 
 
 @pytest.fixture
 def auditor(agency: Agency) -> User:
-    unit = UnitFactory(agency=agency, code="PSD", name="Professional Standards")
-    return UserFactory(username="auditor", unit=unit, role=Role.AUDITOR)
+    unit = UnitFactory.create(agency=agency, code="PSD", name="Professional Standards")
+    return UserFactory.create(username="auditor", unit=unit, role=Role.AUDITOR)
 
 
 @pytest.fixture
 def administrator(agency: Agency) -> User:
-    return UserFactory(
+    return UserFactory.create(
         username="administrator",
         unit=None,
         agency=agency,

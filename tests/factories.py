@@ -14,7 +14,7 @@ from ilp.roles import Role
 PASSWORD = "correct-horse-battery-staple"
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("code",)
@@ -25,7 +25,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/London"
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -34,7 +34,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Unit {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -48,7 +48,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def role(self, create: bool, extracted: Role | None, **kwargs: Any) -> None:
+    def role(self: User, create: bool, extracted: Role | None, **kwargs: Any) -> None:
         if create and extracted:
             self.groups.add(Group.objects.get(name=Role(extracted).value))
         if create:

@@ -3,9 +3,9 @@
 Gi* (Getis & Ord 1992; the z-score form of Ord & Getis 1995) compares the sum of the values in
 each unit's neighbourhood, the unit itself included, with what a random arrangement of the same
 values would give. With binary weights ``w_ij`` (1 for the unit and its neighbours, else 0),
-``n`` units, mean ``Xbar`` and ``S = sqrt(sum_j x_j^2 / n - Xbar^2)``::
+``n`` units, mean ``Xbar``, ``S = sqrt(sum_j x_j^2 / n - Xbar^2)`` and ``W_i = sum_j w_ij``::
 
-    Gi* = (sum_j w_ij x_j - Xbar W_i) / (S sqrt((n sum_j w_ij^2 - W_i^2) / (n - 1))),  W_i = sum_j w_ij
+    Gi* = (sum_j w_ij x_j - Xbar W_i) / (S sqrt((n sum_j w_ij^2 - W_i^2) / (n - 1)))
 
 Gi* is read as a standard normal deviate: p-values are two-sided, and q-values are the
 Benjamini & Hochberg (1995) adjusted p-values over all units, so "q < 0.05" keeps the expected
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -39,8 +39,8 @@ from analysis.methods.grid import (
 
 Contiguity = Literal["queen", "rook"]
 
-#: Working memory per grid cell of ``gistar_grid``: counts, sums, z, p, q and sorting (measured).
-GRID_BYTES_PER_CELL = 96
+#: Working memory per grid cell of ``gistar_grid`` (counts, sums, z, p, q, sort order; measured).
+GRID_BYTES_PER_CELL = 88
 
 _ROOK = ((-1, 0), (1, 0), (0, -1), (0, 1))
 _QUEEN = (*_ROOK, (-1, -1), (-1, 1), (1, -1), (1, 1))
@@ -57,7 +57,7 @@ class GiStar:
 
 @dataclass(frozen=True)
 class GridGiStar:
-    """Gi* over a square grid; arrays are ``(ny, nx)``, cell ``[row, col]`` at ``(x[col], y[row])``."""
+    """Gi* over a square grid: ``(ny, nx)`` arrays, ``[row, col]`` at ``(x[col], y[row])``."""
 
     x: NDArray[np.float64]
     y: NDArray[np.float64]
@@ -81,10 +81,15 @@ def benjamini_hochberg(p_values: ArrayLike) -> NDArray[np.float64]:
     if flat.size and not (np.all(np.isfinite(flat)) and flat.min() >= 0 and flat.max() <= 1):
         raise MethodInputError("p-values must be finite numbers between 0 and 1")
     order = np.argsort(flat, kind="stable")
-    scaled = flat[order] * flat.size / np.arange(1, flat.size + 1)
-    adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
+    adjusted = flat[order]
+    adjusted *= flat.size
+    adjusted /= np.arange(1, flat.size + 1, dtype=np.float64)
+    backwards = adjusted[::-1]
+    np.minimum.accumulate(backwards, out=backwards)
     q = np.empty_like(flat)
-    q[order] = np.minimum(adjusted, 1.0)
+    q[order] = adjusted
+    del order, adjusted
+    np.minimum(q, 1.0, out=q)
     return q.reshape(p.shape)
 
 
@@ -165,11 +170,19 @@ def _gistar(
         )
     mean = x.mean()
     spread = x.std()
-    variance_term = (n * w_sq_sum - w_sum * w_sum) / (n - 1)
-    numerator = lag - mean * w_sum
-    denominator = spread * np.sqrt(np.clip(variance_term, 0.0, None))
-    z = np.divide(numerator, denominator, out=np.zeros(n), where=variance_term > 0)
-    p = 2.0 * ndtr(-np.abs(z))
+    # In-place arithmetic: on a large grid each temporary array is tens of megabytes.
+    scale = n * w_sq_sum
+    scale -= w_sum * w_sum
+    defined = scale > 0
+    np.sqrt(np.clip(scale, 0.0, None, out=scale), out=scale)
+    scale *= spread / np.sqrt(n - 1)
+    z = lag - mean * w_sum
+    np.divide(z, scale, out=z, where=defined)
+    z[~defined] = 0.0
+    del scale, defined
+    p = np.abs(z)
+    ndtr(np.negative(p, out=p), out=p)
+    p *= 2.0
     return GiStar(z=z, p=p, q=benjamini_hochberg(p))
 
 
@@ -190,27 +203,38 @@ def _as_values(values: ArrayLike) -> NDArray[np.float64]:
 def _binary_weights(
     neighbours: Sequence[Sequence[int]] | sparse.sparray | sparse.spmatrix, n: int
 ) -> sparse.csr_array:
+    """Binary weights with every unit in its own neighbourhood, as an ``n`` by ``n`` matrix."""
     if sparse.issparse(neighbours):
-        if neighbours.shape != (n, n):
-            raise MethodInputError(
-                f"the neighbour matrix is {neighbours.shape[0]} x {neighbours.shape[1]} but "
-                f"there are {n} values; it must be {n} x {n}"
-            )
-        links = sparse.csr_array(neighbours != 0, dtype=np.float64)
+        links = _links_from_matrix(neighbours, n)
     else:
-        if len(neighbours) != n:
-            raise MethodInputError(
-                f"there are {n} values but {len(neighbours)} neighbour lists; give one per unit"
-            )
-        lengths = np.fromiter((len(row) for row in neighbours), dtype=np.int64, count=n)
-        cols = np.concatenate([np.asarray(row, dtype=np.int64).ravel() for row in neighbours])
-        if cols.size and (cols.min() < 0 or cols.max() >= n):
-            raise MethodInputError(f"neighbour indices must be between 0 and {n - 1}")
-        rows = np.repeat(np.arange(n), lengths)
-        data = np.ones(cols.size, dtype=np.float64)
-        links = sparse.csr_array((data, (rows, cols)), shape=(n, n))
+        links = _links_from_lists(neighbours, n)
     with_self = links + sparse.eye_array(n, format="csr")
     return sparse.csr_array(with_self != 0, dtype=np.float64)
+
+
+def _links_from_matrix(matrix: Any, n: int) -> sparse.csr_array:
+    if matrix.shape != (n, n):
+        raise MethodInputError(
+            f"the neighbour matrix is {matrix.shape[0]} x {matrix.shape[1]} but there are "
+            f"{n} values; it must be {n} x {n}"
+        )
+    return sparse.csr_array(matrix != 0, dtype=np.float64)
+
+
+def _links_from_lists(lists: Sequence[Sequence[int]], n: int) -> sparse.csr_array:
+    if len(lists) != n:
+        raise MethodInputError(
+            f"there are {n} values but {len(lists)} neighbour lists; give one per unit"
+        )
+    rows_of = [np.asarray(row).ravel() for row in lists]
+    if any(row.size and row.dtype.kind not in "iu" for row in rows_of):
+        raise MethodInputError("neighbour lists must hold whole-number unit indices")
+    cols = np.concatenate(rows_of).astype(np.int64) if rows_of else np.zeros(0, np.int64)
+    if cols.size and (cols.min() < 0 or cols.max() >= n):
+        raise MethodInputError(f"neighbour indices must be between 0 and {n - 1}")
+    rows = np.repeat(np.arange(n), [row.size for row in rows_of])
+    data = np.ones(cols.size, dtype=np.float64)
+    return sparse.csr_array((data, (rows, cols)), shape=(n, n))
 
 
 def _window_sum(

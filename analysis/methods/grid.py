@@ -56,9 +56,7 @@ class SquareGrid:
             ny=self.ny + 2 * margin,
         )
 
-    def flat_cell_index(
-        self, x: NDArray[np.float64], y: NDArray[np.float64]
-    ) -> NDArray[np.int64]:
+    def flat_cell_index(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.int64]:
         """Row-major index of the cell holding each point, or -1 for points off the grid.
 
         Cells are closed on the left and bottom; a point exactly on the grid's right or top
@@ -118,9 +116,7 @@ def positive_length(value: float, name: str) -> float:
     return number
 
 
-def resolve_extent(
-    x: NDArray[np.float64], y: NDArray[np.float64], extent: Extent | None
-) -> Extent:
+def resolve_extent(x: NDArray[np.float64], y: NDArray[np.float64], extent: Extent | None) -> Extent:
     """The given extent ``(xmin, ymin, xmax, ymax)`` after checks, or the points' bounding box."""
     if extent is None:
         box = (float(x.min()), float(y.min()), float(x.max()), float(y.max()))

@@ -17,6 +17,8 @@ class SelectorViewSetMixin:
 
     selector: Callable[..., QuerySet[Any]]
     request: Any
+    # Primary keys are integers: anything else is a 404 from the router, not a lookup.
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Any]:
         return type(self).selector(actor=self.request.user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -19,7 +20,7 @@ ME = "/api/v1/core/me/"
 TOKENS = "/api/v1/core/tokens/"
 
 
-def assert_error(response: object, status: int, code: str | None = None) -> dict:
+def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = json.loads(response.content)

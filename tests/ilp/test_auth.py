@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 GENERIC = "Please enter a correct username and password"
 
 
-def _login(client: Client, username: str, password: str) -> object:
+def _login(client: Client, username: str, password: str) -> Any:
     return client.post(reverse("login"), {"username": username, "password": password})
 
 

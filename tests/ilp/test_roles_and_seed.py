@@ -22,14 +22,10 @@ def test_every_role_is_a_group_after_migrate() -> None:
 def test_administrator_group_can_manage_users_and_analyst_cannot() -> None:
     admin_perms = {
         f"{p.content_type.app_label}.{p.codename}"
-        for p in Group.objects.get(name="administrator").permissions.select_related(
-            "content_type"
-        )
+        for p in Group.objects.get(name="administrator").permissions.select_related("content_type")
     }
     assert {"ilp.add_user", "ilp.change_user", "ilp.add_unit"} <= admin_perms
-    analyst_perms = Group.objects.get(name="analyst").permissions.values_list(
-        "codename", flat=True
-    )
+    analyst_perms = Group.objects.get(name="analyst").permissions.values_list("codename", flat=True)
     assert "add_user" not in analyst_perms
 
 
@@ -37,9 +33,9 @@ def test_grant_adds_a_permission_on_the_next_sync() -> None:
     grant(Role.AUDITOR, "ilp.view_apitoken")
     try:
         sync_role_groups()
-        assert Group.objects.get(name="auditor").permissions.filter(
-            codename="view_apitoken"
-        ).exists()
+        assert (
+            Group.objects.get(name="auditor").permissions.filter(codename="view_apitoken").exists()
+        )
     finally:
         permissions_for(Role.AUDITOR)  # the registry is module state: undo for other tests
         from ilp import roles

@@ -32,9 +32,7 @@ def production(**overrides: str) -> dict[str, str]:
     env = {
         "ILP_ENV": "production",
         "SECRET_KEY": GOOD_KEY,
-        "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ilp"
-        ),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ilp"),
         "ALLOWED_HOSTS": "ilp.example.org",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
     }
@@ -78,6 +76,12 @@ def test_production_refuses_the_embedded_database() -> None:
     assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
 
 
+def test_production_refuses_sqlite_even_when_named() -> None:
+    result = run_django(production(DATABASE_URL="sqlite:////tmp/ilp.sqlite3"), "check")
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
+
+
 def test_browsable_api_is_off_in_production() -> None:
     code = (
         "import django; django.setup(); from django.conf import settings; "
@@ -86,8 +90,13 @@ def test_browsable_api_is_off_in_production() -> None:
     env = {**os.environ, **production(), "DJANGO_SETTINGS_MODULE": "ilp.settings"}
     env.pop("DEBUG", None)
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "BrowsableAPIRenderer" not in result.stdout
