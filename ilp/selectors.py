@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from ilp.models import Agency, ApiToken, Unit, User
+from ilp.models import (
+    Agency,
+    ApiToken,
+    Area,
+    Location,
+    Organisation,
+    Person,
+    Unit,
+    User,
+    Vehicle,
+)
 
 Actor = User | AnonymousUser
 
@@ -64,3 +75,45 @@ def admin_counts(*, actor: User) -> dict[str, int]:
         "units": Unit.objects.count(),
         "users": User.objects.filter(is_active=True).count(),
     }
+
+
+def _own_agency(actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Records of the actor's own agency; nothing for anonymous users or users without one.
+
+    This is the first cut of the access rule: governance refines it (clearance, restrictions,
+    dissemination) here, so every caller inherits the refinement.
+    """
+    if not actor.is_authenticated or not getattr(actor, "agency_id", None):
+        return queryset.none()
+    return queryset.filter(agency_id=actor.agency_id)
+
+
+def record_scope(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Narrow any queryset of intelligence records (subclasses of Record) to what the actor
+    may see. Every stage's selectors start from this."""
+    return _own_agency(actor, queryset)
+
+
+def person_list(*, actor: Actor) -> QuerySet[Person]:
+    """People the actor may see."""
+    return record_scope(actor=actor, queryset=Person.objects.all())
+
+
+def location_list(*, actor: Actor) -> QuerySet[Location]:
+    """Locations the actor may see."""
+    return record_scope(actor=actor, queryset=Location.objects.all())
+
+
+def vehicle_list(*, actor: Actor) -> QuerySet[Vehicle]:
+    """Vehicles the actor may see."""
+    return record_scope(actor=actor, queryset=Vehicle.objects.all())
+
+
+def organisation_list(*, actor: Actor) -> QuerySet[Organisation]:
+    """Organisations the actor may see."""
+    return record_scope(actor=actor, queryset=Organisation.objects.all())
+
+
+def area_list(*, actor: Actor) -> QuerySet[Area]:
+    """Areas the actor may see."""
+    return record_scope(actor=actor, queryset=Area.objects.all())

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ilp",
+    "collection",
 ]
 
 MIDDLEWARE = [

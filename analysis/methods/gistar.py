@@ -66,7 +66,7 @@ class GridGiStar:
     p: NDArray[np.float64]
     q: NDArray[np.float64]
     cell_size: float
-    contiguity: Contiguity
+    neighbours: Contiguity
     events: int
     events_outside: int
 
@@ -117,28 +117,28 @@ def gistar_grid(
     *,
     cell_size: float,
     extent: Extent | None = None,
-    contiguity: Contiguity = "queen",
+    neighbours: Contiguity = "queen",
     max_cells: int = MAX_GRID_CELLS,
 ) -> GridGiStar:
     """Gi* (Getis & Ord 1992; Ord & Getis 1995) of point counts on a square grid.
 
     Every cell inside ``extent`` (default: the points' bounding box) is a unit, empty ones
-    included. Neighbourhoods are the cell and its 8 (``queen``) or 4 (``rook``) adjacent cells
-    that lie on the grid, with binary weights. Points outside the extent are left out and
-    counted in ``events_outside``.
+    included. ``neighbours`` chooses the neighbourhood: the cell and its 8 (``queen``) or 4
+    (``rook``) adjacent cells that lie on the grid, with binary weights. Points outside the
+    extent are left out and counted in ``events_outside``.
     """
     xs, ys = as_points(x, y)
     size = positive_length(cell_size, "cell_size")
-    if contiguity not in ("queen", "rook"):
-        raise MethodInputError(f"contiguity must be 'queen' or 'rook'; got {contiguity!r}")
+    if neighbours not in ("queen", "rook"):
+        raise MethodInputError(f"neighbours must be 'queen' or 'rook'; got {neighbours!r}")
     grid = square_grid(resolve_extent(xs, ys, extent), size, max_cells, GRID_BYTES_PER_CELL)
     if grid.cells < 2:
         raise MethodInputError("Gi* needs at least 2 grid cells; use a smaller cell size")
     counts, outside = grid.counts(xs, ys)
     values = counts.astype(np.float64)
-    offsets = _QUEEN if contiguity == "queen" else _ROOK
+    offsets = _QUEEN if neighbours == "queen" else _ROOK
     lag = _window_sum(values, offsets)
-    w_sum = _neighbourhood_sizes(grid.ny, grid.nx, contiguity)
+    w_sum = _neighbourhood_sizes(grid.ny, grid.nx, neighbours)
     result = _gistar(values.ravel(), lag.ravel(), w_sum.ravel(), w_sum.ravel())
     del values, lag, w_sum
     shape = counts.shape
@@ -150,7 +150,7 @@ def gistar_grid(
         p=result.p.reshape(shape),
         q=result.q.reshape(shape),
         cell_size=size,
-        contiguity=contiguity,
+        neighbours=neighbours,
         events=int(xs.size),
         events_outside=outside,
     )

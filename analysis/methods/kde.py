@@ -153,7 +153,7 @@ def _binned(
     density: NDArray[np.float64] = fftconvolve(counts, stencil, mode="valid")
     # FFT round-off leaves values like +-1e-20 where no kernel reaches; clear them so that cells
     # without density read exactly 0 (true values this small are below the round-off anyway).
-    density[density < _ROUND_OFF * max(float(density.max()), 0.0)] = 0.0
+    density[density <= _ROUND_OFF * max(float(density.max()), 0.0)] = 0.0
     return density
 
 

@@ -290,7 +290,9 @@ def _breaks(values: ArrayLike, name: str) -> NDArray[np.float64]:
         raise MethodInputError(f"{name} must be numbers; got {breaks.tolist()}")
     if (breaks < 0).any():
         raise MethodInputError(f"{name} cannot be negative; got {breaks.tolist()}")
-    if not np.all(np.diff(breaks) > 0):
+    with np.errstate(invalid="ignore"):  # inf - inf is NaN, and NaN > 0 is rightly False
+        increasing = bool(np.all(np.diff(breaks) > 0))
+    if not increasing:
         raise MethodInputError(
             f"{name} must be strictly increasing (only the last may be inf); got {breaks.tolist()}"
         )

@@ -71,7 +71,7 @@ def test_gistar_grid_matches_hand_worked_rook_example():
     # Corner: W = 3, lag = 0 -> (0 - 3) / (2 sqrt 2 sqrt((27 - 9) / 8)) = -1 / sqrt 2.
     x, y = points_for_counts(NINE_IN_THE_MIDDLE)
 
-    result = gistar_grid(x, y, cell_size=10, extent=(0, 0, 30, 30), contiguity="rook")
+    result = gistar_grid(x, y, cell_size=10, extent=(0, 0, 30, 30), neighbours="rook")
 
     centre, edge, corner = 2 / math.sqrt(5), math.sqrt(5) / 2, -1 / math.sqrt(2)
     expected = [[corner, edge, corner], [edge, centre, edge], [corner, edge, corner]]
@@ -86,7 +86,7 @@ def test_gistar_grid_matches_hand_worked_queen_example():
     # Corner: W = 4, lag = 9 -> (9 - 4) / (2 sqrt 2 sqrt((36 - 16) / 8)) = sqrt 5 / 2.
     x, y = points_for_counts(NINE_IN_THE_MIDDLE)
 
-    result = gistar_grid(x, y, cell_size=10, extent=(0, 0, 30, 30), contiguity="queen")
+    result = gistar_grid(x, y, cell_size=10, extent=(0, 0, 30, 30), neighbours="queen")
 
     edge, corner = 1 / math.sqrt(2), math.sqrt(5) / 2
     expected = [[corner, edge, corner], [edge, 0.0, edge], [corner, edge, corner]]
@@ -105,7 +105,7 @@ def test_gistar_grid_matches_brute_force_on_random_grids(contiguity, seed):
     x, y = points_for_counts(counts)
 
     result = gistar_grid(
-        x, y, cell_size=10, extent=(0, 0, nx * 10.0, ny * 10.0), contiguity=contiguity
+        x, y, cell_size=10, extent=(0, 0, nx * 10.0, ny * 10.0), neighbours=contiguity
     )
 
     reference = brute_force_gistar(counts.ravel().tolist(), grid_neighbour_sets(ny, nx, contiguity))
@@ -121,7 +121,7 @@ def test_gistar_grid_matches_pysal_g_local_star(contiguity):
     counts = rng.poisson(2.0, (9, 12))
     x, y = points_for_counts(counts)
 
-    result = gistar_grid(x, y, cell_size=10, extent=(0, 0, 120, 90), contiguity=contiguity)
+    result = gistar_grid(x, y, cell_size=10, extent=(0, 0, 120, 90), neighbours=contiguity)
 
     weights = libpysal.weights.lat2W(9, 12, rook=contiguity == "rook")
     with warnings.catch_warnings():
@@ -169,7 +169,7 @@ def test_gistar_from_neighbours_on_h3_cells_matches_brute_force():
 def test_gistar_refuses_grid_where_every_cell_has_the_same_count():
     x, y = points_for_counts(np.ones((3, 4), dtype=int))
 
-    with pytest.raises(MethodInputError, match="same value .* no variation"):
+    with pytest.raises(MethodInputError, match=r"same value .* no variation"):
         gistar_grid(x, y, cell_size=10, extent=(0, 0, 40, 30))
 
 
@@ -195,9 +195,9 @@ def test_gistar_from_neighbours_refuses_bad_input(values, neighbours, message):
         gistar_from_neighbours(values, neighbours)
 
 
-def test_gistar_grid_refuses_unknown_contiguity_and_single_cell():
-    with pytest.raises(MethodInputError, match="contiguity must be 'queen' or 'rook'"):
-        gistar_grid([1.0, 5.0], [1.0, 5.0], cell_size=1, contiguity="bishop")
+def test_gistar_grid_refuses_unknown_neighbours_and_single_cell():
+    with pytest.raises(MethodInputError, match="neighbours must be 'queen' or 'rook'"):
+        gistar_grid([1.0, 5.0], [1.0, 5.0], cell_size=1, neighbours="bishop")
     with pytest.raises(MethodInputError, match="at least 2 grid cells"):
         gistar_grid([1.0, 5.0], [1.0, 5.0], cell_size=100)
 

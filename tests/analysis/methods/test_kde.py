@@ -13,7 +13,7 @@ from analysis.methods.kde import KERNELS, kde
 EXTENT = (0.0, 0.0, 1000.0, 800.0)
 
 
-def brute_force_density(x, y, xc, yc, bandwidth, kernel):
+def brute_force_density(x, y, xc, yc, *, bandwidth, kernel):
     """Reference: every point's kernel at every cell centre, written straight from the formulas."""
     h2 = bandwidth**2
     density = np.zeros((yc.size, xc.size))
@@ -82,7 +82,7 @@ def test_kde_exact_matches_brute_force_sum(kernel):
 
     result = kde(x, y, cell_size=20, bandwidth=90, kernel=kernel, extent=EXTENT, method="exact")
 
-    reference = brute_force_density(x, y, result.x, result.y, 90, kernel)
+    reference = brute_force_density(x, y, result.x, result.y, bandwidth=90, kernel=kernel)
     np.testing.assert_allclose(result.density, reference, rtol=1e-10, atol=1e-18)
 
 
@@ -119,6 +119,13 @@ def test_kde_points_outside_extent_still_reach_edge_cells():
 
         assert result.density[5, 0] > 0
         assert result.density[5, 4] == 0.0
+
+
+def test_kde_is_exactly_zero_where_no_kernel_reaches():
+    result = kde([5000.0, 5001.0], [5000.0, 5001.0], cell_size=10, bandwidth=50, extent=EXTENT)
+
+    assert result.density.shape == (80, 100)
+    assert (result.density == 0.0).all()
 
 
 def test_kde_defaults_to_bounding_box_and_orients_rows_south_to_north():

@@ -32,7 +32,7 @@ def band_of(breaks, value):
     return None
 
 
-def brute_force_table(x, y, t, spatial, temporal, metric="manhattan"):
+def brute_force_table(x, y, t, *, spatial, temporal, metric="manhattan"):
     """Every pair, one at a time, into [a, b) bands; pairs outside every band are dropped."""
     table = np.zeros((len(spatial) - 1, len(temporal) - 1), dtype=np.int64)
     for i in range(len(x)):
@@ -45,15 +45,13 @@ def brute_force_table(x, y, t, spatial, temporal, metric="manhattan"):
     return table
 
 
-def brute_force_knox(x, y, t, spatial, temporal, metric, permutations, seed):
+def brute_force_knox(x, y, t, *, spatial, temporal, metric, permutations, seed):
     """The documented permutation path: times of rng.permutation(n), in order."""
-    observed = brute_force_table(x, y, t, spatial, temporal, metric)
+    bands = {"spatial": spatial, "temporal": temporal, "metric": metric}
+    observed = brute_force_table(x, y, t, **bands)
     rng = np.random.default_rng(seed)
     simulated = np.array(
-        [
-            brute_force_table(x, y, t[rng.permutation(len(t))], spatial, temporal, metric)
-            for _ in range(permutations)
-        ]
+        [brute_force_table(x, y, t[rng.permutation(len(t))], **bands) for _ in range(permutations)]
     )
     expected = simulated.mean(axis=0)
     p_value = (1 + (simulated >= observed).sum(axis=0)) / (permutations + 1)
@@ -65,10 +63,8 @@ def random_events(seed, n=40, float_times=False):
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 12, n) * 25.0
     y = rng.integers(0, 12, n) * 25.0
-    if float_times:
-        t = rng.integers(0, 60, n) * 0.1  # 0.1 steps: differences like 0.30000000000000004
-    else:
-        t = rng.integers(0, 30, n).astype(float)
+    # Steps of 0.1 day give differences like 0.30000000000000004 next to breaks like 0.3.
+    t = rng.integers(0, 60, n) * 0.1 if float_times else rng.integers(0, 30, n).astype(float)
     return x, y, t
 
 
@@ -112,7 +108,7 @@ def test_knox_observed_matches_brute_force(metric, spatial, temporal, seed):
         x, y, t, spatial_bands=spatial, temporal_bands=temporal, metric=metric, permutations=1
     )
 
-    expected = brute_force_table(x, y, t, spatial, temporal, metric)
+    expected = brute_force_table(x, y, t, spatial=spatial, temporal=temporal, metric=metric)
     np.testing.assert_array_equal(result.observed, expected)
 
 
@@ -125,7 +121,8 @@ def test_knox_observed_matches_brute_force_with_fractional_times(spatial, tempor
 
     result = knox_test(x, y, t, spatial_bands=spatial, temporal_bands=temporal, permutations=1)
 
-    np.testing.assert_array_equal(result.observed, brute_force_table(x, y, t, spatial, temporal))
+    expected = brute_force_table(x, y, t, spatial=spatial, temporal=temporal)
+    np.testing.assert_array_equal(result.observed, expected)
 
 
 @pytest.mark.parametrize(
@@ -150,7 +147,9 @@ def test_knox_permutations_follow_the_documented_seed_path(spatial, temporal, me
         seed=2024,
     )
 
-    observed, expected, p_value = brute_force_knox(x, y, t, spatial, temporal, metric, 40, 2024)
+    observed, expected, p_value = brute_force_knox(
+        x, y, t, spatial=spatial, temporal=temporal, metric=metric, permutations=40, seed=2024
+    )
     np.testing.assert_array_equal(result.observed, observed)
     np.testing.assert_allclose(result.expected, expected, rtol=1e-15)
     np.testing.assert_array_equal(result.p_value, p_value)
@@ -318,37 +317,44 @@ def test_knox_matches_near_repeat_calculator_table_with_open_bands():
     assert result.observed.sum() == 970 * 969 // 2
 
 
-def test_knox_matches_near_repeat_breaks_vignette_table():
-    # NearRepeat vignette "NearRepeat_breaks", default [a, b) intervals:
-    # sds = c(0, 1, 20, 40, 60), tds = c(0, 1, 2, 3, 4) on its 20 synthetic events, which are
-    # the rows of help_example_data.csv (x and y multiples of 5).
-    rows = read_csv(DATA_DIR / "nearrepeat-examples" / "help_example_data.csv")
+BREAKS_VIGNETTE_TABLE = [[0, 0, 0, 0], [1, 1, 2, 2], [4, 4, 5, 1], [2, 5, 4, 3]]
+
+
+def read_example(name):
+    rows = read_csv(DATA_DIR / "nearrepeat-examples" / name)
     x = [float(r["x"]) for r in rows]
     y = [float(r["y"]) for r in rows]
-    dates = [r["date"] for r in rows]
+    return x, y, [r["date"] for r in rows]
+
+
+def test_knox_matches_near_repeat_breaks_vignette_table():
+    # NearRepeat vignette "NearRepeat_breaks", default [a, b) intervals, Manhattan:
+    # sds = c(0, 1, 20, 40, 60), tds = c(0, 1, 2, 3, 4) on its 20 synthetic events
+    # (x and y multiples of 5).
+    x, y, dates = read_example("breaks_vignette_data.csv")
 
     result = knox_test(
         x, y, dates, spatial_bands=[0, 1, 20, 40, 60], temporal_bands=[0, 1, 2, 3, 4], seed=123
     )
 
-    documented = [[0, 0, 0, 0], [1, 1, 2, 2], [4, 4, 5, 1], [2, 5, 4, 3]]
-    np.testing.assert_array_equal(result.observed, documented)
+    np.testing.assert_array_equal(result.observed, BREAKS_VIGNETTE_TABLE)
 
 
 def test_knox_breaks_vignette_table_scales_with_the_coordinates():
-    # breaks_vignette_data.csv holds the same 20 events with coordinates 4 times larger
-    # (multiples of 20, as in the ?NearRepeat help example): scaled breaks, same table.
-    rows = read_csv(DATA_DIR / "nearrepeat-examples" / "breaks_vignette_data.csv")
-    x = [float(r["x"]) for r in rows]
-    y = [float(r["y"]) for r in rows]
-    dates = np.array([r["date"] for r in rows], dtype="datetime64[D]")
+    # help_example_data.csv (the ?NearRepeat help example) holds the same 20 events with
+    # coordinates 4 times larger (multiples of 20 rather than 5): breaks 4 times larger give
+    # the same table.
+    x, y, dates = read_example("help_example_data.csv")
 
     result = knox_test(
-        x, y, dates, spatial_bands=[0, 4, 80, 160, 240], temporal_bands=[0, 1, 2, 3, 4]
+        x,
+        y,
+        np.array(dates, dtype="datetime64[D]"),
+        spatial_bands=[0, 4, 80, 160, 240],
+        temporal_bands=[0, 1, 2, 3, 4],
     )
 
-    documented = [[0, 0, 0, 0], [1, 1, 2, 2], [4, 4, 5, 1], [2, 5, 4, 3]]
-    np.testing.assert_array_equal(result.observed, documented)
+    np.testing.assert_array_equal(result.observed, BREAKS_VIGNETTE_TABLE)
 
 
 def test_knox_finds_burglary_near_repeats_in_chicago_2016_quickly():
@@ -422,5 +428,7 @@ def test_knox_refuses_too_many_close_pairs_and_suggests_an_open_band(monkeypatch
     monkeypatch.setattr(near_repeat_module, "MAX_NEAR_PAIRS", 10)
     x, y, t = random_events(10)
 
-    with pytest.raises(MethodInputError, match="pairs of events are within 300 .* end the spatial"):
+    with pytest.raises(
+        MethodInputError, match=r"pairs of events are within 300 .* end the spatial"
+    ):
         knox_test(x, y, t, spatial_bands=[0, 300], temporal_bands=[0, 7])

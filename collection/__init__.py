@@ -1,0 +1,1 @@
+"""Collection stage: sources, graded intelligence reports, incidents, imports and requirements."""

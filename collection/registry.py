@@ -1,0 +1,39 @@
+"""What collection adds to the platform at start-up: role permissions (and, as its pages land,
+navigation entries and dashboard panels)."""
+
+from __future__ import annotations
+
+from ilp.roles import Role, grant
+
+_MODELS = ["source", "report", "incident", "intelligencerequirement", "import", "offencetype"]
+
+
+def register() -> None:
+    """Grant collection permissions to roles."""
+    view_all = [f"collection.view_{m}" for m in _MODELS]
+    entity_view = [f"ilp.view_{m}" for m in ("person", "location", "vehicle", "organisation")]
+    entity_write = [
+        f"ilp.{verb}_{m}"
+        for verb in ("add", "change")
+        for m in ("person", "location", "vehicle", "organisation")
+    ]
+    for role in (Role.ANALYST, Role.SUPERVISOR, Role.COMMANDER, Role.OFFICER):
+        grant(role, *view_all, *entity_view)
+    for role in (Role.ANALYST, Role.SUPERVISOR):
+        grant(
+            role,
+            *entity_write,
+            "collection.add_report",
+            "collection.change_report",
+            "collection.add_source",
+            "collection.change_source",
+            "collection.add_incident",
+            "collection.change_incident",
+            "collection.add_import",
+            "collection.add_intelligencerequirement",
+            "collection.change_intelligencerequirement",
+        )
+    # Only supervisors approve or return reports (a custom permission on Report).
+    grant(Role.SUPERVISOR, "collection.approve_report")
+    grant(Role.OFFICER, "collection.add_report")
+    grant(Role.ADMINISTRATOR, "collection.change_offencetype", "collection.view_offencetype")
