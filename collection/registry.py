@@ -9,7 +9,14 @@ _MODELS = ["source", "report", "incident", "intelligencerequirement", "import", 
 
 
 def register() -> None:
-    """Grant collection permissions to roles."""
+    """Grant collection permissions to roles, then let each part add its pages."""
+    from collection.entities import registry as entities
+    from collection.imports import registry as imports
+    from collection.incidents import registry as incidents
+    from collection.reports import registry as reports
+
+    for part in (reports, incidents, imports, entities):
+        part.register()
     view_all = [f"collection.view_{m}" for m in _MODELS]
     entity_view = [f"ilp.view_{m}" for m in ("person", "location", "vehicle", "organisation")]
     entity_write = [

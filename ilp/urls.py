@@ -29,6 +29,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("account/", include(app_urls)),
+    path("collection/", include("collection.urls", namespace="collection")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("ilp.api.urls", "api"), namespace="api")),

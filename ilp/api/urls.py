@@ -16,4 +16,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("core/me/", views.MeView.as_view(), name="me"),
     path("core/", include((core.urls, "core"), namespace="core")),
+    path("collection/", include("collection.api.urls", namespace="collection")),
 ]

@@ -1,0 +1,1 @@
+"""The collection stage's API under /api/v1/collection/."""

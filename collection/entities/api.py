@@ -1,0 +1,7 @@
+"""API of collection's entities: serializers and viewsets (routes registered in register_routes)."""
+
+from rest_framework.routers import DefaultRouter
+
+
+def register_routes(router: DefaultRouter) -> None:
+    """Add this part's viewsets to the collection API router."""

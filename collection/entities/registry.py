@@ -1,0 +1,5 @@
+"""Navigation entries and dashboard panels of collection's entities."""
+
+
+def register() -> None:
+    """Register navigation entries and panels (called from CollectionConfig.ready)."""
