@@ -54,7 +54,7 @@ def run_here(module_name: str, name: str, rows: int | None) -> dict[str, Any]:
     result = module.run(rows)
     if not isinstance(result, dict):
         raise TypeError(f"{module_name}.run returned {type(result).__name__}, not dict")
-    return {"benchmark": name, **result}
+    return {"name": name, **result}
 
 
 def run_child(name: str, rows: int | None) -> dict[str, Any] | None:
@@ -108,7 +108,7 @@ def machine() -> str:
 
 def render(result: dict[str, Any], command: str, date: str, host: str) -> str:
     """One benchmark's section of docs/benchmarks.md."""
-    name = result["benchmark"]
+    name = result["name"]
     lines = [
         f"### {name}",
         "",
@@ -118,7 +118,7 @@ def render(result: dict[str, Any], command: str, date: str, host: str) -> str:
     ]
     tables = []
     for key, value in result.items():
-        if key == "benchmark":
+        if key == "name":
             continue
         if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
             tables.append(_table(key, value))
