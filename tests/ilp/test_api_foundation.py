@@ -191,3 +191,21 @@ def test_schema_and_docs_are_served_from_local_files(as_analyst: APIClient) -> N
     assert "swagger-ui" in html
     assert "//cdn" not in html
     assert "unpkg" not in html
+
+
+def test_a_non_numeric_content_length_is_a_400(as_analyst: APIClient) -> None:
+    response = as_analyst.generic(
+        "POST", TOKENS, data="{}", content_type="application/json", CONTENT_LENGTH="lots"
+    )
+    assert_error(response, 400, "bad_request")
+
+
+def test_a_body_that_is_not_json_is_a_415(as_analyst: APIClient) -> None:
+    response = as_analyst.post(
+        TOKENS, data="name=x", content_type="application/x-www-form-urlencoded"
+    )
+    assert_error(response, 415, "unsupported_media_type")
+
+
+def test_a_wrong_method_is_a_405_in_the_common_format(as_analyst: APIClient) -> None:
+    assert_error(as_analyst.delete(ME), 405, "method_not_allowed")
