@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ilp",
     "collection",
+    "analysis",
 ]
 
 MIDDLEWARE = [
@@ -274,7 +275,9 @@ CELERY_TASK_TIME_LIMIT = CELERY_LONGEST_JOB_SECONDS
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_LONGEST_JOB_SECONDS - 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "analysis-fail-stuck-jobs": {"task": "analysis.jobs_fail_stuck", "schedule": 15 * 60},
+}
 
 # --- Login protection (django-axes) ------------------------------------------------------------
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -1,0 +1,148 @@
+"""Loading a job's input records as arrays, through the collection selectors, so a job sees
+exactly what its requesting user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db.models import Max, QuerySet
+from django.utils.dateparse import parse_datetime
+from numpy.typing import NDArray
+
+from collection.models import Incident
+from collection.selectors import incident_list
+from ilp.models import User
+from ilp.selectors import area_list
+
+
+@dataclass(frozen=True)
+class IncidentArrays:
+    """Incidents as parallel arrays (one element per incident)."""
+
+    ids: NDArray[np.int64]
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    occurred_from: NDArray[np.datetime64]
+    occurred_to: NDArray[np.datetime64]
+    offence_ids: NDArray[np.int64]
+    harm: NDArray[np.float64]
+    h3_cells: list[str]
+    classification: int
+
+    @property
+    def count(self) -> int:
+        """Number of incidents."""
+        return int(self.ids.size)
+
+
+def _when(value: Any, name: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(str(value))
+    if parsed is None or parsed.tzinfo is None:
+        raise ValidationError({name: "Give a date-time with a time zone."})
+    return parsed
+
+
+def clean_inputs(*, actor: User, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Check a job's input description; refer only to what the actor may see."""
+    allowed = {"occurred_from", "occurred_to", "offences", "area", "polygon"}
+    unknown = set(inputs) - allowed
+    if unknown:
+        raise ValidationError({"inputs": f"Unknown input(s): {', '.join(sorted(unknown))}."})
+    start = _when(inputs.get("occurred_from"), "occurred_from")
+    end = _when(inputs.get("occurred_to"), "occurred_to")
+    if start and end and end <= start:
+        raise ValidationError({"occurred_to": "The period ends before it starts."})
+    offences = inputs.get("offences") or []
+    if not isinstance(offences, list) or not all(isinstance(o, int) for o in offences):
+        raise ValidationError({"offences": "Give offence type ids as a list of numbers."})
+    area = inputs.get("area")
+    if area is not None and not area_list(actor=actor).filter(pk=area).exists():
+        raise ValidationError({"area": "No such area."})
+    polygon = inputs.get("polygon")
+    if polygon is not None:
+        _shape(polygon)
+    return {k: v for k, v in inputs.items() if v not in (None, "", [])}
+
+
+def _shape(geometry: Any) -> Any:
+    from shapely.geometry import shape
+
+    try:
+        geom = shape(geometry)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise ValidationError({"polygon": f"Not a GeoJSON geometry: {exc}"}) from exc
+    if geom.geom_type not in {"Polygon", "MultiPolygon"} or not geom.is_valid:
+        raise ValidationError({"polygon": "Draw a valid polygon."})
+    return geom
+
+
+def incidents_for(*, actor: User, inputs: dict[str, Any]) -> QuerySet[Incident]:
+    """The incidents a job described by ``inputs`` reads, as the actor may see them."""
+    incidents = incident_list(actor=actor)
+    if start := _when(inputs.get("occurred_from"), "occurred_from"):
+        incidents = incidents.filter(occurred_from__gte=start)
+    if end := _when(inputs.get("occurred_to"), "occurred_to"):
+        incidents = incidents.filter(occurred_from__lt=end)
+    if offences := inputs.get("offences"):
+        incidents = incidents.filter(offence_id__in=offences)
+    return incidents
+
+
+def load_incidents(*, actor: User, inputs: dict[str, Any]) -> IncidentArrays:
+    """Load the job's incidents with a location as arrays, clipped to its area or polygon."""
+    incidents = incidents_for(actor=actor, inputs=inputs).filter(latitude__isnull=False)
+    rows = list(
+        incidents.order_by("pk").values_list(
+            "pk",
+            "longitude",
+            "latitude",
+            "occurred_from",
+            "occurred_to",
+            "offence_id",
+            "offence__harm_weight",
+            "h3_cell",
+        )
+    )
+    classification = incidents.aggregate(top=Max("classification"))["top"] or 1
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    lon = np.array([r[1] for r in rows], dtype=np.float64)
+    lat = np.array([r[2] for r in rows], dtype=np.float64)
+    keep = _clip(actor, inputs, lon, lat)
+    return IncidentArrays(
+        ids=ids[keep],
+        lon=lon[keep],
+        lat=lat[keep],
+        occurred_from=_utc([r[3] for r in rows])[keep],
+        occurred_to=_utc([r[4] for r in rows])[keep],
+        offence_ids=np.array([r[5] for r in rows], dtype=np.int64)[keep],
+        harm=np.array([float(r[6] or 0) for r in rows], dtype=np.float64)[keep],
+        h3_cells=[r[7] for r, k in zip(rows, keep, strict=True) if k],
+        classification=int(classification),
+    )
+
+
+def _utc(values: list[datetime]) -> NDArray[np.datetime64]:
+    """Aware date-times as UTC datetime64 (NumPy has no time zones)."""
+    naive = [v.astimezone(UTC).replace(tzinfo=None) for v in values]
+    return np.array(naive, dtype="datetime64[s]")
+
+
+def _clip(
+    actor: User, inputs: dict[str, Any], lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Which points fall inside the job's area or drawn polygon (all, when it has neither)."""
+    geometry = inputs.get("polygon")
+    if geometry is None and inputs.get("area") is not None:
+        geometry = area_list(actor=actor).get(pk=inputs["area"]).geometry
+    if geometry is None or lon.size == 0:
+        return np.ones(lon.size, dtype=bool)
+    import shapely
+
+    shape = _shape(geometry)
+    return np.asarray(shapely.contains_xy(shape, lon, lat), dtype=bool)
