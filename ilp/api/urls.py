@@ -17,4 +17,5 @@ urlpatterns = [
     path("core/me/", views.MeView.as_view(), name="me"),
     path("core/", include((core.urls, "core"), namespace="core")),
     path("collection/", include("collection.api.urls", namespace="collection")),
+    path("analysis/", include("analysis.api.urls", namespace="analysis")),
 ]

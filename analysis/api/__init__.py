@@ -1,0 +1,1 @@
+"""The analysis stage's API under /api/v1/analysis/."""
