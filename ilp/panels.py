@@ -80,6 +80,15 @@ def register_core_panels() -> None:
     """The core's own entries: home, API tokens, API docs, administration."""
     register_nav(NavItem("home", "Dashboard", "home", order=0))
     register_nav(NavItem("tokens", "API tokens", "ilp:token_list", order=900))
+    register_nav(
+        NavItem(
+            "audit",
+            "Audit trail",
+            "ilp:audit_list",
+            order=950,
+            visible=lambda request: request.user.has_perm("ilp.view_auditevent"),
+        )
+    )
     register_nav(NavItem("api-docs", "API docs", "api:docs", order=910))
     register_nav(NavItem("admin", "Administration", "admin:index", order=990, visible=_is_admin))
     register_panel(

@@ -44,6 +44,9 @@ _GRANTS[Role.ADMINISTRATOR].update(
 )
 for _role in (Role.ANALYST, Role.SUPERVISOR, Role.COMMANDER, Role.OFFICER, Role.AUDITOR):
     _GRANTS[_role].add("ilp.view_unit")
+# Auditors read the trail (not the intelligence itself); administrators may too.
+_GRANTS[Role.AUDITOR].add("ilp.view_auditevent")
+_GRANTS[Role.ADMINISTRATOR].add("ilp.view_auditevent")
 
 
 def grant(role: Role | str, *permissions: str) -> None:

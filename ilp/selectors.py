@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ilp.models import (
     Agency,
     ApiToken,
     Area,
+    AuditEvent,
     Location,
     Organisation,
     Person,
@@ -117,3 +118,14 @@ def organisation_list(*, actor: Actor) -> QuerySet[Organisation]:
 def area_list(*, actor: Actor) -> QuerySet[Area]:
     """Areas the actor may see."""
     return record_scope(actor=actor, queryset=Area.objects.all())
+
+
+def audit_event_list(*, actor: Actor) -> QuerySet[AuditEvent]:
+    """The audit trail, for users allowed to read it (auditors, administrators): those of an
+    agency see events by its users or about its records."""
+    if not isinstance(actor, User) or not actor.has_perm("ilp.view_auditevent"):
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.all()
+    if actor.is_superuser:
+        return events
+    return events.filter(Q(agency_id=actor.agency_id) | Q(actor__agency_id=actor.agency_id))

@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ilp import views
+from ilp import audit_views, views
 
 app_urls = (
     [
         path("tokens/", views.TokenListView.as_view(), name="token_list"),
         path("tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
+        path("audit/", audit_views.AuditEventListView.as_view(), name="audit_list"),
+        path("audit/export.csv", audit_views.AuditEventExportView.as_view(), name="audit_export"),
     ],
     "ilp",
 )
