@@ -1,7 +1,7 @@
 """/api/v1/: the composition root of the API, naming each app's API routes."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from ilp.api import views
@@ -12,7 +12,7 @@ core.register("units", views.UnitViewSet, basename="unit")
 core.register("tokens", views.ApiTokenViewSet, basename="token")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("core/me/", views.MeView.as_view(), name="me"),
     path("core/", include((core.urls, "core"), namespace="core")),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +23,16 @@ from ilp.api.serializers import (
     UnitSerializer,
 )
 from ilp.api.viewsets import SelectorGenericViewSet, SelectorReadOnlyViewSet
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema; its errors (e.g. 401) come in the common JSON format, not YAML."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return response
 
 
 class MeView(APIView):

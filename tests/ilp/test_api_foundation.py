@@ -209,3 +209,8 @@ def test_a_body_that_is_not_json_is_a_415(as_analyst: APIClient) -> None:
 
 def test_a_wrong_method_is_a_405_in_the_common_format(as_analyst: APIClient) -> None:
     assert_error(as_analyst.delete(ME), 405, "method_not_allowed")
+
+
+def test_schema_and_docs_are_for_signed_in_users_only(api_client: APIClient) -> None:
+    assert_error(api_client.get("/api/v1/schema/"), 401)
+    assert api_client.get("/api/v1/docs/").status_code in {401, 403}

@@ -81,3 +81,19 @@ def test_home_redirects_anonymous_users_to_login(client: Client) -> None:
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_idle_session_ends_after_thirty_minutes(client: Client, analyst: User) -> None:
+    import time_machine
+
+    with time_machine.travel("2026-01-01 09:00 +0000", tick=False):
+        client.force_login(analyst)
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel("2026-01-01 09:29 +0000", tick=False):
+        assert client.get(reverse("home")).status_code == 200  # activity renews the session
+    with time_machine.travel("2026-01-01 09:58 +0000", tick=False):
+        assert client.get(reverse("home")).status_code == 200
+    with time_machine.travel("2026-01-01 10:29 +0000", tick=False):
+        response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
