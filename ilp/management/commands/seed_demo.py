@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ilp.choices import Classification
+from ilp.demo import DemoContext, run_seeders
 from ilp.models import Agency, Unit, User
 from ilp.roles import Role, sync_role_groups
 
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 agency=agencies[agency_code], code=code, defaults={"name": name}
             )
         rows = []
+        users = {}
         for username, first, last, agency_code, unit_code, role, clearance in USERS:
             is_admin = role == Role.ADMINISTRATOR
             user, _ = User.objects.update_or_create(
@@ -74,7 +76,10 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             user.groups.set([Group.objects.get(name=role.value)])
+            users[username] = user
             rows.append((username, role.label, str(user.agency.code if user.agency else "")))
+        for summary in run_seeders(DemoContext(agencies=agencies, users=users)):
+            self.stdout.write(f"  {summary}")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
         )
