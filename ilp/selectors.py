@@ -78,21 +78,14 @@ def admin_counts(*, actor: User) -> dict[str, int]:
     }
 
 
-def _own_agency(actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Records of the actor's own agency; nothing for anonymous users or users without one.
-
-    This is the first cut of the access rule: governance refines it (clearance, restrictions,
-    dissemination) here, so every caller inherits the refinement.
-    """
-    if not actor.is_authenticated or not getattr(actor, "agency_id", None):
-        return queryset.none()
-    return queryset.filter(agency_id=actor.agency_id)
-
-
 def record_scope(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Narrow any queryset of intelligence records (subclasses of Record) to what the actor
-    may see. Every stage's selectors start from this."""
-    return _own_agency(actor, queryset)
+    may see: their own agency's records classified no higher than their clearance. Every
+    stage's selectors start from this, so a refinement here (restrictions, dissemination)
+    reaches every page, API, export, map and analysis input at once."""
+    if not isinstance(actor, User) or not actor.is_active or actor.agency_id is None:
+        return queryset.none()
+    return queryset.filter(agency_id=actor.agency_id, classification__lte=actor.clearance)
 
 
 def person_list(*, actor: Actor) -> QuerySet[Person]:
