@@ -40,6 +40,10 @@ def register() -> None:
             "collection.add_intelligencerequirement",
             "collection.change_intelligencerequirement",
         )
+    # Partners read only what is disseminated to them (record_scope), but need the role to.
+    grant(Role.PARTNER, "collection.view_report", "collection.view_incident", *entity_view)
+    # Supervisors decide what is shared outside the agency (28 CFR Part 23 dissemination).
+    grant(Role.SUPERVISOR, "ilp.add_dissemination", "ilp.view_dissemination")
     # Only supervisors approve or return reports (a custom permission on Report).
     grant(Role.SUPERVISOR, "collection.approve_report")
     grant(Role.OFFICER, "collection.add_report")

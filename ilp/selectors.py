@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from ilp.models import (
     Agency,
     ApiToken,
     Area,
     AuditEvent,
+    Dissemination,
     Location,
     Organisation,
     Person,
@@ -80,12 +83,51 @@ def admin_counts(*, actor: User) -> dict[str, int]:
 
 def record_scope(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Narrow any queryset of intelligence records (subclasses of Record) to what the actor
-    may see: their own agency's records classified no higher than their clearance. Every
-    stage's selectors start from this, so a refinement here (restrictions, dissemination)
-    reaches every page, API, export, map and analysis input at once."""
+    may see. Every stage's selectors start from this, so every page, API object, list, search,
+    export, map layer and analysis input follows the same rules (docs/permissions.md):
+
+    - never above the actor's clearance;
+    - their own agency's records, if their role may read that kind of record at all (an
+      auditor's may not), unless a record is restricted: then only to the people and units it
+      names and whoever restricted it;
+    - another agency's records only as disseminated to the actor's agency or to them.
+    """
     if not isinstance(actor, User) or not actor.is_active or actor.agency_id is None:
         return queryset.none()
-    return queryset.filter(agency_id=actor.agency_id, classification__lte=actor.clearance)
+    model = queryset.model
+    content_type = ContentType.objects.get_for_model(model)
+    codename = f"view_{model._meta.model_name}"
+    granted = _object_grants(actor, content_type.pk, codename)
+    visible = granted
+    if actor.has_perm(f"{model._meta.app_label}.{codename}"):
+        own = Q(agency_id=actor.agency_id) & (Q(restricted=False) | granted)
+        shared = Q(
+            pk__in=Dissemination.objects.filter(
+                content_type_id=content_type.pk, recipient_agency_id=actor.agency_id
+            )
+            .filter(Q(recipient_user__isnull=True) | Q(recipient_user_id=actor.pk))
+            .values("object_id")
+        )
+        visible |= own | shared
+    return queryset.filter(visible, classification__lte=actor.clearance)
+
+
+def _object_grants(actor: User, content_type_id: int, codename: str) -> Q:
+    """Records granted to the actor by name or through their unit."""
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    by_name = UserObjectPermission.objects.filter(
+        user_id=actor.pk, content_type_id=content_type_id, permission__codename=codename
+    )
+    by_unit = GroupObjectPermission.objects.filter(
+        group__name=f"unit-{actor.unit_id}",
+        content_type_id=content_type_id,
+        permission__codename=codename,
+    )
+    as_ids = Cast("object_pk", BigIntegerField())
+    return Q(pk__in=by_name.annotate(ref=as_ids).values("ref")) | Q(
+        pk__in=by_unit.annotate(ref=as_ids).values("ref")
+    )
 
 
 def person_list(*, actor: Actor) -> QuerySet[Person]:

@@ -3,6 +3,7 @@
 from ilp.models.accounts import Agency, ApiToken, ApiTokenQuerySet, Unit, User, validate_time_zone
 from ilp.models.audit import AuditEvent
 from ilp.models.entities import Area, Location, Organisation, Person, Vehicle
+from ilp.models.governance import Dissemination, Notification, ReviewDecision
 from ilp.models.records import Record, RecordQuerySet
 
 __all__ = [
@@ -11,11 +12,14 @@ __all__ = [
     "ApiTokenQuerySet",
     "Area",
     "AuditEvent",
+    "Dissemination",
     "Location",
+    "Notification",
     "Organisation",
     "Person",
     "Record",
     "RecordQuerySet",
+    "ReviewDecision",
     "Unit",
     "User",
     "Vehicle",

@@ -43,6 +43,11 @@ class Agency(models.Model):
         validators=[validate_time_zone],
         help_text="Times without a zone in this agency's imports are read in this zone.",
     )
+    review_period_years = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Records are reviewed this long after entry or their last review "
+        "(28 CFR Part 23: at most five years).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -45,6 +45,13 @@ class Record(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Visible only to the people and units named on it, and whoever restricted it.",
+    )
+    review_due = models.DateField(
+        null=True, blank=True, db_index=True, help_text="When the record must next be reviewed."
+    )
 
     objects = RecordQuerySet.as_manager()
 
