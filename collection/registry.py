@@ -17,6 +17,11 @@ def register() -> None:
 
     for part in (reports, incidents, imports, entities):
         part.register()
+    from collection.models import Incident, Report, Source
+    from ilp.governance.review import register_reviewable
+
+    for model in (Report, Incident, Source):
+        register_reviewable(model)
     view_all = [f"collection.view_{m}" for m in _MODELS]
     entity_view = [f"ilp.view_{m}" for m in ("person", "location", "vehicle", "organisation")]
     entity_write = [

@@ -24,3 +24,7 @@ class IlpConfig(AppConfig):
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="ilp-role-groups")
         panels.register_core_panels()
+        from ilp.governance.review import register_reviewable
+        from ilp.models import Person
+
+        register_reviewable(Person)

@@ -26,6 +26,15 @@ class NavItem:
     url_name: str
     order: int = 100
     visible: Callable[[HttpRequest], bool] = field(default=_always)
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """Entries shown together: a plain link when alone and ungrouped, else a dropdown."""
+
+    label: str
+    items: list[NavItem]
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,17 @@ def nav_for(request: HttpRequest) -> list[NavItem]:
     return sorted((i for i in _NAV.values() if i.visible(request)), key=lambda i: i.order)
 
 
+def nav_groups_for(request: HttpRequest) -> list[NavGroup]:
+    """The user's navigation, grouped: a group sits where its first entry would."""
+    groups: dict[str, NavGroup] = {}
+    for item in nav_for(request):
+        key = item.group or f"item:{item.key}"
+        if key not in groups:
+            groups[key] = NavGroup(item.group or item.label, [])
+        groups[key].items.append(item)
+    return list(groups.values())
+
+
 def panels_for(request: HttpRequest) -> list[tuple[Panel, dict[str, Any]]]:
     """The panels this request's user may see, with their context, in order."""
     visible = sorted((p for p in _PANELS.values() if p.visible(request)), key=lambda p: p.order)
@@ -79,18 +99,47 @@ def _account_context(request: HttpRequest) -> dict[str, Any]:
 def register_core_panels() -> None:
     """The core's own entries: home, API tokens, API docs, administration."""
     register_nav(NavItem("home", "Dashboard", "home", order=0))
-    register_nav(NavItem("tokens", "API tokens", "ilp:token_list", order=900))
+    register_nav(NavItem("tokens", "API tokens", "ilp:token_list", order=900, group="Account"))
+    register_nav(
+        NavItem(
+            "notifications",
+            "Notifications",
+            "governance:notifications",
+            order=905,
+            group="Account",
+        )
+    )
+    register_nav(
+        NavItem(
+            "reviews",
+            "Review queue",
+            "governance:review_queue",
+            order=940,
+            group="Governance",
+            visible=lambda request: request.user.has_perm("ilp.add_reviewdecision"),
+        )
+    )
     register_nav(
         NavItem(
             "audit",
             "Audit trail",
             "ilp:audit_list",
             order=950,
+            group="Governance",
             visible=lambda request: request.user.has_perm("ilp.view_auditevent"),
         )
     )
-    register_nav(NavItem("api-docs", "API docs", "api:docs", order=910))
-    register_nav(NavItem("admin", "Administration", "admin:index", order=990, visible=_is_admin))
+    register_nav(NavItem("api-docs", "API docs", "api:docs", order=910, group="Account"))
+    register_nav(
+        NavItem(
+            "admin",
+            "Administration",
+            "admin:index",
+            order=990,
+            visible=_is_admin,
+            group="Governance",
+        )
+    )
     register_panel(
         Panel(
             "account",

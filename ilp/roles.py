@@ -47,6 +47,8 @@ for _role in (Role.ANALYST, Role.SUPERVISOR, Role.COMMANDER, Role.OFFICER, Role.
 # Auditors read the trail (not the intelligence itself); administrators may too.
 _GRANTS[Role.AUDITOR].add("ilp.view_auditevent")
 _GRANTS[Role.ADMINISTRATOR].add("ilp.view_auditevent")
+# Supervisors run the review queue (validate or purge).
+_GRANTS[Role.SUPERVISOR].update({"ilp.add_reviewdecision", "ilp.view_reviewdecision"})
 
 
 def grant(role: Role | str, *permissions: str) -> None:

@@ -280,6 +280,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "analysis-fail-stuck-jobs": {"task": "analysis.jobs_fail_stuck", "schedule": 15 * 60},
+    "review-due": {"task": "ilp.review_due", "schedule": 24 * 3600},
 }
 
 # --- Login protection (django-axes) ------------------------------------------------------------

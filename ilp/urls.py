@@ -33,6 +33,7 @@ urlpatterns = [
     path("account/", include(app_urls)),
     path("collection/", include("collection.urls", namespace="collection")),
     path("analysis/", include("analysis.urls", namespace="analysis")),
+    path("governance/", include("ilp.governance.urls", namespace="governance")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("ilp.api.urls", "api"), namespace="api")),
