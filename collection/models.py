@@ -117,6 +117,14 @@ class Report(Record):
     requirements = models.ManyToManyField(
         IntelligenceRequirement, related_name="reports", blank=True
     )
+    records_views = models.BooleanField(
+        default=False,
+        help_text="The report records political, religious or social views or activities.",
+    )
+    views_justification = models.TextField(
+        blank=True,
+        help_text="28 CFR Part 23 §23.20(b): how those views relate directly to criminal conduct.",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -128,6 +136,17 @@ class Report(Record):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.records_views and len(self.views_justification.strip()) < 20:
+            raise ValidationError(
+                {
+                    "views_justification": "Information about political, religious or social "
+                    "views or activities may be kept only when it relates directly to criminal "
+                    "conduct: say how."
+                }
+            )
 
     @property
     def grade(self) -> str:

@@ -32,11 +32,28 @@ class Person(Record):
         default=dict, blank=True, help_text="Reference numbers by system, e.g. {'PNC': '…'}."
     )
     description = models.TextField(blank=True)
+    is_subject = models.BooleanField(
+        default=False, help_text="An intelligence subject: needs reasonable suspicion."
+    )
+    subject_justification = models.TextField(
+        blank=True,
+        help_text="28 CFR Part 23 §23.20(a): the reasonable suspicion of involvement in crime.",
+    )
 
     class Meta:
         ordering = ["surname", "forenames", "id"]
         indexes = [models.Index(fields=["agency", "surname"])]
         verbose_name_plural = "people"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_subject and len(self.subject_justification.strip()) < 20:
+            raise ValidationError(
+                {
+                    "subject_justification": "Marking a person as an intelligence subject needs "
+                    "a written reasonable-suspicion justification (28 CFR Part 23)."
+                }
+            )
 
     def __str__(self) -> str:
         name = f"{self.surname.upper()}, {self.forenames}".strip(", ")
