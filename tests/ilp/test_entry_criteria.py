@@ -40,8 +40,8 @@ def test_views_tied_to_criminal_conduct_with_a_justification_are_accepted(analys
     report = ReportFactory.build(
         agency=analyst.agency,
         author=analyst,
+        source=SourceFactory.create(agency=analyst.agency),
         records_views=True,
         views_justification="Group's leaflets incite criminal damage against named premises.",
     )
-    report.source.save()
     report.full_clean(exclude=["reference"])
