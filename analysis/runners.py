@@ -45,7 +45,7 @@ def _choice(params: dict[str, Any], name: str, default: str, options: tuple[str,
     return value
 
 
-def _breaks(params: dict[str, Any], name: str, default: list[float]) -> list[float]:
+def _breaks(params: dict[str, Any], name: str, default: list[float]) -> list[float | str]:
     raw = params.get(name, default)
     if isinstance(raw, str):
         raw = raw.split(",")
@@ -57,7 +57,10 @@ def _breaks(params: dict[str, Any], name: str, default: list[float]) -> list[flo
         raise ValidationError({name: "Give at least two strictly increasing break points."})
     if values[0] < 0 or any(math.isnan(v) for v in values):
         raise ValidationError({name: "Break points must be 0 or more."})
-    return values
+    if any(math.isinf(v) for v in values[:-1]):
+        raise ValidationError({name: "Only the last break point may be inf."})
+    # Stored as JSON, which has no infinity: an open last band is kept as the string "inf".
+    return [v if math.isfinite(v) else "inf" for v in values]
 
 
 def _cells(values: dict[str, Any], order: np.ndarray, limit: int) -> list[dict[str, Any]]:
@@ -257,8 +260,8 @@ def run_near_repeat(
         x,
         y,
         arrays.occurred_from,
-        spatial_bands=params["spatial_bands"],
-        temporal_bands=params["temporal_bands"],
+        spatial_bands=[float(v) for v in params["spatial_bands"]],
+        temporal_bands=[float(v) for v in params["temporal_bands"]],
         metric=params["metric"],
         permutations=params["permutations"],
         seed=seed,

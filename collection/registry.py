@@ -23,11 +23,13 @@ def register() -> None:
     for model in (Report, Incident, Source):
         register_reviewable(model)
     view_all = [f"collection.view_{m}" for m in _MODELS]
-    entity_view = [f"ilp.view_{m}" for m in ("person", "location", "vehicle", "organisation")]
+    entity_view = [
+        f"ilp.view_{m}" for m in ("person", "location", "vehicle", "organisation", "area")
+    ]
     entity_write = [
         f"ilp.{verb}_{m}"
         for verb in ("add", "change")
-        for m in ("person", "location", "vehicle", "organisation")
+        for m in ("person", "location", "vehicle", "organisation", "area")
     ]
     for role in (Role.ANALYST, Role.SUPERVISOR, Role.COMMANDER, Role.OFFICER):
         grant(role, *view_all, *entity_view)

@@ -240,3 +240,19 @@ def test_a_finished_job_delivered_again_is_left_alone(analyst: User) -> None:
     assert services.job_run(job_id=job.pk) is None
     job.refresh_from_db()
     assert job.attempts == 1
+
+
+def test_near_repeat_with_an_open_last_band_is_stored_and_runs(analyst: User) -> None:
+    scatter(analyst.agency, 40)
+    job = run(
+        analyst,
+        "near_repeat",
+        parameters={
+            "spatial_bands": "0,200,inf",
+            "temporal_bands": [0, 7, "inf"],
+            "permutations": 19,
+        },
+    )
+    assert job.status == AnalysisJob.Status.SUCCEEDED, job.error
+    assert job.parameters["spatial_bands"] == [0.0, 200.0, "inf"]
+    assert result_of(job)["spatial_bands"][-1] == "inf"
