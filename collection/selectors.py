@@ -27,20 +27,23 @@ def source_identity_visible(*, actor: Actor, source: Source) -> bool:
     for other kinds anyone who may see the source."""
     if not actor.is_authenticated:
         return False
+    if not source_list(actor=actor).filter(pk=source.pk).exists():
+        return False
     if not source.is_covert:
-        return source_list(actor=actor).filter(pk=source.pk).exists()
+        return True
     return source.handlers.filter(pk=actor.pk).exists()
 
 
 def report_list(*, actor: Actor) -> QuerySet[Report]:
-    """Reports the actor may see: approved or submitted ones of their agency, and their own
-    drafts and returned reports (a draft is its author's until submitted)."""
+    """Reports the actor may see: submitted and approved ones within the record scope (agency,
+    clearance, restrictions, disseminations), and their own drafts and returned reports (a
+    draft is its author's until submitted)."""
     reports = record_scope(actor=actor, queryset=Report.objects.all())
     if not isinstance(actor, User):
         return reports.none()
     return reports.filter(
         Q(status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]) | Q(author_id=actor.pk)
-    )
+    ).select_related("source", "author")
 
 
 def requirement_list(*, actor: Actor) -> QuerySet[IntelligenceRequirement]:

@@ -43,9 +43,15 @@ def record_call() -> str:
     return "done"
 
 
+def _task() -> DjangoTask:
+    # Before the app is finalised the decorator returns a lazy proxy; after, the task itself.
+    getter = getattr(record_call, "_get_current_object", None)
+    return getter() if getter else record_call
+
+
 @pytest.mark.django_db(transaction=True)
 def test_delay_on_commit_waits_for_the_transaction() -> None:
-    task = record_call._get_current_object()
+    task = _task()
     with mock.patch.object(task, "delay") as delay:
         with transaction.atomic():
             task.delay_on_commit()
@@ -61,7 +67,7 @@ def _enqueue_then_fail(task: DjangoTask) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_delay_on_commit_sends_nothing_when_the_transaction_rolls_back() -> None:
-    task = record_call._get_current_object()
+    task = _task()
     with mock.patch.object(task, "delay") as delay:
         with pytest.raises(RuntimeError):
             _enqueue_then_fail(task)
