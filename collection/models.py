@@ -359,6 +359,15 @@ class Incident(Record):
         indexes = [
             models.Index(fields=["agency", "-occurred_from"]),
             models.Index(fields=["agency", "offence"]),
+            # The access rule is an OR (own agency / disseminated / granted), so list pages
+            # walk this index newest first and filter, instead of sorting every row.
+            models.Index(fields=["-occurred_from", "-id"], name="incident_occurred_desc_idx"),
+            # Map views of a bounding box are answered from the index alone.
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["h3_cell", "agency", "classification", "restricted", "id"],
+                name="incident_point_cover_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,12 +60,14 @@ def _event(
 ) -> AuditEvent:
     origin = _origin.get()
     user = actor if isinstance(actor, User) else None
+    # PostgreSQL's JSON refuses NUL characters; search terms typed by users may carry them.
+    details = _without_nul(details or {})
     event = AuditEvent(
         actor=user,
         actor_username=user.username if user else str((details or {}).get("username", "")),
         action=action,
         purpose=purpose,
-        details=details or {},
+        details=details,
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",
         path=origin.path if origin else "",
@@ -76,6 +78,16 @@ def _event(
         event.object_repr = str(obj)[:300]
         event.agency_id = getattr(obj, "agency_id", None)
     return event
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def audit_record(

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ilp",
+    "ilp.twofactor",
     "collection",
     "analysis",
 ]
@@ -75,10 +79,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "ilp.audit.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Sends a session that owes a second factor to it (after htmx: it reads request.htmx).
+    "ilp.twofactor.middleware.TwoFactorMiddleware",
     # Axes must come last so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -298,6 +305,17 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
+# --- Two-factor sign-in (TOTP, django-otp; see docs/permissions.md#accounts) --------------------
+# The roles that can see restricted material (ilp.roles.TWO_FACTOR_ROLES) must enter a code from an
+# authenticator app after their password. Off by default in development only, so the demo logins
+# of `make run` work without an app; anyone may still enrol there, and is then asked every time.
+ILP_REQUIRE_2FA = env.bool("ILP_REQUIRE_2FA", default=ILP_ENV in {"production", "test"})
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ILP platform")
+# Administrators reset a lost device by deleting it; they never need to read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A code typed at the second step is masked in axes's records of failures, like a password.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
@@ -323,6 +341,8 @@ if PRODUCTION:
 # --- Map tiles: none by default, so maps work on closed networks --------------------------------
 ILP_TILE_URL = env.str("ILP_TILE_URL", default="")
 ILP_TILE_ATTRIBUTION = env.str("ILP_TILE_ATTRIBUTION", default="")
+# Above this many incidents a map layer is sent as H3 cell counts instead of points.
+ILP_MAP_MAX_POINTS = env.int("ILP_MAP_MAX_POINTS", default=20000)
 
 LOGGING = {
     "version": 1,

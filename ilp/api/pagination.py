@@ -20,6 +20,13 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> Any:
+        """The viewset's own ``ordering`` when it names one, else newest first."""
+        ordering = getattr(view, "ordering", None)
+        if ordering:
+            return (ordering,) if isinstance(ordering, str) else tuple(ordering)
+        return super().get_ordering(request, queryset, view)
+
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
