@@ -148,7 +148,7 @@ class ReportViewSet(
 
     def _step(self, request: Request, service: Any, **extra: Any) -> Response:
         report = self.get_object()
-        payload = ReportActionSerializer(data=request.data or {})
+        payload = ReportActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with conflict_on_stale():
             service(

@@ -76,7 +76,7 @@ class RequirementViewSet(
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close a requirement: answered, or no longer needed."""
         requirement = self.get_object()
-        payload = ReportActionSerializer(data=request.data or {})
+        payload = ReportActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with conflict_on_stale():
             services.requirement_close(
