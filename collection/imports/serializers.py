@@ -1,0 +1,170 @@
+"""Serializers of collection's imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from collection.imports.schema import ImportStatusField
+from collection.imports.services import MAX_API_ROWS
+from collection.imports.spec import FIELDS
+from collection.models import Import
+from ilp.api.fields import ModelSerializer
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    """One rejected row: its number (spreadsheet numbering, header = 1; for JSON rows, the
+    index in ``rows`` from 0) and why."""
+
+    row = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class ImportSerializer(ModelSerializer):
+    """An import (a bulk load of incidents) and what came of it."""
+
+    status = ImportStatusField(choices=Import.Status.choices, read_only=True)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, allow_null=True
+    )
+    dry_run = serializers.SerializerMethodField()
+    # DRF takes declared fields out of the class, so this does not shadow Serializer.errors.
+    errors = ImportErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
+    bbox = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=4,
+        max_length=4,
+        allow_null=True,
+        read_only=True,
+        help_text="[min_lon, min_lat, max_lon, max_lat] of the incidents written.",
+    )
+
+    class Meta:
+        model = Import
+        fields = [
+            "id",
+            "file_name",
+            "status",
+            "progress",
+            "dry_run",
+            "created_by",
+            "created_at",
+            "finished_at",
+            "mapping",
+            "fixed_values",
+            "options",
+            "rows_total",
+            "created",
+            "updated",
+            "rejected",
+            "errors",
+            "bbox",
+            "error",
+        ]
+        read_only_fields = fields
+
+    def get_dry_run(self, record: Import) -> bool:
+        return bool((record.options or {}).get("dry_run"))
+
+
+def _field_map(value: Any, name: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str | int | float) for k, v in value.items()
+    ):
+        raise serializers.ValidationError(f"Give {name} as a JSON object of field → text.")
+    unknown = sorted(set(value) - set(FIELDS))
+    if unknown:
+        raise serializers.ValidationError(
+            f"Unknown field(s) {', '.join(unknown)}; the fields are {', '.join(FIELDS)}."
+        )
+    return {k: str(v) for k, v in value.items()}
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    """A CSV file and how to read it (multipart/form-data)."""
+
+    file = serializers.FileField(help_text="CSV with a header line.", allow_empty_file=True)
+    mapping = serializers.JSONField(
+        binary=True,
+        help_text='Field → column, as JSON, e.g. {"reference": "uid", "occurred_at": '
+        '"OCCUR_DATE+OCCUR_TIME"}. "+" joins columns; "#row" numbers references.',
+    )
+    set = serializers.JSONField(
+        binary=True, required=False, help_text="Field → the same value for every row, as JSON."
+    )
+    crs = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    time_format = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+    def validate_mapping(self, value: Any) -> dict[str, str]:
+        return _field_map(value, "mapping")
+
+    def validate_set(self, value: Any) -> dict[str, str]:
+        return _field_map(value, "set")
+
+
+class JsonBooleanField(serializers.BooleanField):
+    """true or false, as JSON has them: 0, 1, "yes" and friends are refused, not guessed."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class ImportRowSerializer(serializers.Serializer):
+    """One incident row: every field optional, as text (numbers are accepted too). A row that
+    cannot be imported is reported in ``errors``, not refused with 400."""
+
+    reference = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    offence = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    occurred_at = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="ISO 8601; without an offset it is the agency's local time.",
+    )
+    occurred_from = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    occurred_to = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    reported_at = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    latitude = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    longitude = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    address = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    status = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class ImportRowsSerializer(serializers.Serializer):
+    """Incident rows as JSON objects keyed by field; times without a zone are read in the
+    agency's time zone, as for a file. Keys that are not fields are ignored (and named in the
+    result's notices)."""
+
+    rows = serializers.ListField(child=ImportRowSerializer(), min_length=1, max_length=MAX_API_ROWS)
+    dry_run = JsonBooleanField(required=False, default=False)
+
+    def unknown_keys(self) -> list[str]:
+        """Keys of the submitted rows that are not fields."""
+        rows = self.initial_data.get("rows") if isinstance(self.initial_data, dict) else None
+        if not isinstance(rows, list):
+            return []
+        keys = {key for row in rows if isinstance(row, dict) for key in row}
+        return sorted(keys - set(ImportRowSerializer().fields))
+
+
+class ImportResultSerializer(serializers.Serializer):
+    """What an import (or dry run) did: the same object as `import_incidents --json`."""
+
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]
+    bbox = serializers.ListField(
+        child=serializers.FloatField(), min_length=4, max_length=4, allow_null=True
+    )
+    import_id = serializers.IntegerField(allow_null=True)
+    rows = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    notices = serializers.ListField(child=serializers.CharField())
+    new_offences = serializers.ListField(child=serializers.CharField())
