@@ -23,6 +23,18 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+# The roles that can see restricted material: they must pass a second factor (TOTP) at sign-in
+# when ILP_REQUIRE_2FA is on (see ilp.twofactor). Officers and partners are not asked.
+TWO_FACTOR_ROLES: frozenset[str] = frozenset(
+    {
+        Role.ANALYST.value,
+        Role.SUPERVISOR.value,
+        Role.COMMANDER.value,
+        Role.AUDITOR.value,
+        Role.ADMINISTRATOR.value,
+    }
+)
+
 # role -> set of "app_label.codename" permissions
 _GRANTS: dict[str, set[str]] = {role.value: set() for role in Role}
 _GRANTS[Role.ADMINISTRATOR].update(

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ilp import audit_views, views
+from ilp.twofactor import views as two_factor_views
 
 app_urls = (
     [
@@ -29,6 +30,17 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("accounts/2fa/", two_factor_views.TwoFactorStatusView.as_view(), name="two_factor_status"),
+    path(
+        "accounts/2fa/verify/",
+        two_factor_views.TwoFactorVerifyView.as_view(),
+        name="two_factor_verify",
+    ),
+    path(
+        "accounts/2fa/enrol/",
+        two_factor_views.TwoFactorEnrolView.as_view(),
+        name="two_factor_enrol",
     ),
     path("account/", include(app_urls)),
     path("collection/", include("collection.urls", namespace="collection")),

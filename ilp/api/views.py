@@ -23,6 +23,7 @@ from ilp.api.serializers import (
     UnitSerializer,
 )
 from ilp.api.viewsets import SelectorGenericViewSet, SelectorReadOnlyViewSet
+from ilp.twofactor.services import require_verified_session
 
 
 class SchemaView(SpectacularAPIView):
@@ -59,6 +60,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Selector
 
     @extend_schema(request=ApiTokenCreateSerializer, responses={201: ApiTokenIssuedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_verified_session(request)
         payload = ApiTokenCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         issued = services.token_create(actor=actor_of(request), **payload.validated_data)

@@ -14,7 +14,11 @@ GOOD_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%"
 
 
 def run_django(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    unset = {k for k, v in env.items() if v == "<unset>"} | {"SECRET_KEY", "DEBUG"}
+    unset = {k for k, v in env.items() if v == "<unset>"} | {
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     base = {k: v for k, v in os.environ.items() if k not in unset}
     env = {k: v for k, v in env.items() if v != "<unset>"}
     return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
