@@ -188,7 +188,7 @@ def test_an_analyst_queues_a_job_and_gets_202(analyst: User) -> None:
         ({"kind": "kde", "parameters": {"bandwidth": -5}}, "bandwidth"),
         ({"kind": "near_repeat", "parameters": {"spatial_bands": [0, 200, 100]}}, "spatial_bands"),
         (
-            {"kind": "near_repeat", "parameters": {"spatial_bands": [0, 100, "inf"]}},
+            {"kind": "near_repeat", "parameters": {"spatial_bands": [0, "inf", 100]}},
             "spatial_bands",
         ),
         ({"kind": "kde", "inputs": {"occurred_from": "2026-01-01T00:00:00"}}, "inputs"),

@@ -263,9 +263,9 @@ def test_an_officer_is_refused_the_form_and_nothing_is_created(officer: User) ->
         ),
         (
             "near_repeat",
-            {"near_repeat-temporal_bands": "0,7,inf"},
+            {"near_repeat-temporal_bands": "0,inf,14"},
             "near_repeat-temporal_bands",
-            "finite last break point",
+            "strictly increasing",
         ),
         ("gistar", {"gistar-resolution": "14"}, "gistar-resolution", "Must be between 5 and 11."),
         (
