@@ -196,7 +196,7 @@ STORAGES = {
 # Request size: the API refuses larger bodies with 413 before anything is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
-ILP_IMPORT_MAX_UPLOAD_BYTES = env.int("ILP_IMPORT_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
+ILP_IMPORT_MAX_UPLOAD_BYTES = env.int("ILP_IMPORT_MAX_UPLOAD_BYTES", default=100_000_000)
 # Date-times outside these years are refused as typing mistakes (e.g. 0861 for 1861 or 2016).
 ILP_MIN_YEAR = 1900
 ILP_MAX_YEAR = 2200
