@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django_otp.oath import TOTP  # type: ignore[import-untyped]
-from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from ilp.models import Agency, Unit, User

@@ -14,9 +14,9 @@ from base64 import b32encode
 from dataclasses import dataclass
 from typing import Any
 
-import django_otp  # type: ignore[import-untyped]
-import qrcode  # type: ignore[import-untyped]
-import qrcode.image.svg  # type: ignore[import-untyped]
+import django_otp
+import qrcode
+import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
@@ -24,11 +24,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django_otp.plugins.otp_static.models import (  # type: ignore[import-untyped]
+from django_otp.plugins.otp_static.models import (
     StaticDevice,
     StaticToken,
 )
-from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request

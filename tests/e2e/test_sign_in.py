@@ -12,7 +12,7 @@ from base64 import b32decode
 from pathlib import Path
 
 import pytest
-from django_otp.oath import TOTP  # type: ignore[import-untyped]
+from django_otp.oath import TOTP
 
 from ilp.models import User
 from tests.conftest import Authenticator

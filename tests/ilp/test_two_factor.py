@@ -13,8 +13,8 @@ import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken  # type: ignore[import-untyped]
-from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from ilp import services as core_services
