@@ -13,10 +13,10 @@ from django.db.models import Max, QuerySet
 from django.utils.dateparse import parse_datetime
 from numpy.typing import NDArray
 
-from collection.models import Incident
-from collection.selectors import incident_list
+from collection.models import Incident, IncidentPerson, ReportLink
+from collection.selectors import incident_list, report_list
 from ilp.models import User
-from ilp.selectors import area_list
+from ilp.selectors import area_list, person_list
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,39 @@ class IncidentArrays:
     harm: NDArray[np.float64]
     h3_cells: list[str]
     classification: int
+    #: Who was involved in these incidents and who is named together in reports; loaded only for
+    #: the kinds that analyse people (``load_incidents(..., with_people=True)``).
+    people: PeopleLinks | None = None
 
     @property
     def count(self) -> int:
         """Number of incidents."""
         return int(self.ids.size)
+
+
+@dataclass(frozen=True)
+class PeopleLinks:
+    """People as the job's user may see them, linked to the job's incidents and to reports.
+
+    ``incident_*`` arrays have one element per involvement of a visible person in one of the
+    job's incidents (with that incident's start time and harm weight); ``report_*`` arrays one per
+    mention of a visible person in a visible report received in the job's period.
+    """
+
+    incident_ids: NDArray[np.int64]
+    incident_person_ids: NDArray[np.int64]
+    incident_roles: NDArray[np.str_]
+    incident_times: NDArray[np.datetime64]
+    incident_harm: NDArray[np.float64]
+    report_ids: NDArray[np.int64]
+    report_person_ids: NDArray[np.int64]
+    report_roles: NDArray[np.str_]
+    classification: int
+
+    @property
+    def people(self) -> NDArray[np.int64]:
+        """Every person id that appears, sorted."""
+        return np.union1d(self.incident_person_ids, self.report_person_ids)
 
 
 def _when(value: Any, name: str) -> datetime | None:
@@ -94,8 +122,11 @@ def incidents_for(*, actor: User, inputs: dict[str, Any]) -> QuerySet[Incident]:
     return incidents
 
 
-def load_incidents(*, actor: User, inputs: dict[str, Any]) -> IncidentArrays:
-    """Load the job's incidents with a location as arrays, clipped to its area or polygon."""
+def load_incidents(
+    *, actor: User, inputs: dict[str, Any], with_people: bool = False
+) -> IncidentArrays:
+    """Load the job's incidents with a location as arrays, clipped to its area or polygon, and
+    with ``with_people`` the people linked to them and to the period's reports."""
     incidents = incidents_for(actor=actor, inputs=inputs).filter(latitude__isnull=False)
     rows = list(
         incidents.order_by("pk").values_list(
@@ -114,6 +145,9 @@ def load_incidents(*, actor: User, inputs: dict[str, Any]) -> IncidentArrays:
     lon = np.array([r[1] for r in rows], dtype=np.float64)
     lat = np.array([r[2] for r in rows], dtype=np.float64)
     keep = _clip(actor, inputs, lon, lat)
+    people = (
+        load_people(actor=actor, inputs=inputs, incident_ids=ids[keep]) if with_people else None
+    )
     return IncidentArrays(
         ids=ids[keep],
         lon=lon[keep],
@@ -123,7 +157,66 @@ def load_incidents(*, actor: User, inputs: dict[str, Any]) -> IncidentArrays:
         offence_ids=np.array([r[5] for r in rows], dtype=np.int64)[keep],
         harm=np.array([float(r[6] or 0) for r in rows], dtype=np.float64)[keep],
         h3_cells=[r[7] for r, k in zip(rows, keep, strict=True) if k],
-        classification=int(classification),
+        classification=max(int(classification), people.classification if people else 1),
+        people=people,
+    )
+
+
+def _incident_subset(
+    actor: User, inputs: dict[str, Any], incident_ids: NDArray[np.int64]
+) -> QuerySet[Incident] | list[int]:
+    """The job's incidents: as a query when nothing was clipped in Python, else the ids."""
+    if inputs.get("polygon") is None and inputs.get("area") is None:
+        return incidents_for(actor=actor, inputs=inputs).filter(latitude__isnull=False)
+    return [int(i) for i in incident_ids]
+
+
+def load_people(
+    *, actor: User, inputs: dict[str, Any], incident_ids: NDArray[np.int64]
+) -> PeopleLinks:
+    """The visible people involved in ``incident_ids`` and named in the visible reports received
+    in the job's period (reports have no place of their own, so an area does not narrow them)."""
+    persons = person_list(actor=actor)
+    involvements = list(
+        IncidentPerson.objects.filter(incident__in=_incident_subset(actor, inputs, incident_ids))
+        .filter(person__in=persons)
+        .order_by("incident_id", "person_id", "role")
+        .values_list(
+            "incident_id",
+            "person_id",
+            "role",
+            "incident__occurred_from",
+            "incident__offence__harm_weight",
+        )
+    )
+    reports = report_list(actor=actor)
+    if start := _when(inputs.get("occurred_from"), "occurred_from"):
+        reports = reports.filter(received_at__gte=start)
+    if end := _when(inputs.get("occurred_to"), "occurred_to"):
+        reports = reports.filter(received_at__lt=end)
+    mentions = list(
+        ReportLink.objects.filter(report__in=reports, person__in=persons)
+        .order_by("report_id", "person_id", "role")
+        .values_list("report_id", "person_id", "role")
+    )
+    person_ids = {row[1] for row in involvements} | {row[1] for row in mentions}
+    top = [
+        persons.filter(pk__in=person_ids).aggregate(top=Max("classification"))["top"] or 1,
+        reports.filter(pk__in={row[0] for row in mentions}).aggregate(top=Max("classification"))[
+            "top"
+        ]
+        or 1,
+    ]
+    return PeopleLinks(
+        incident_ids=np.array([r[0] for r in involvements], dtype=np.int64),
+        incident_person_ids=np.array([r[1] for r in involvements], dtype=np.int64),
+        incident_roles=np.array([r[2] for r in involvements], dtype=np.str_),
+        incident_times=_utc([r[3] for r in involvements]),
+        incident_harm=np.array([float(r[4] or 0) for r in involvements], dtype=np.float64),
+        report_ids=np.array([r[0] for r in mentions], dtype=np.int64),
+        report_person_ids=np.array([r[1] for r in mentions], dtype=np.int64),
+        report_roles=np.array([r[2] for r in mentions], dtype=np.str_),
+        classification=int(max(top)),
     )
 
 

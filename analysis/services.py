@@ -109,9 +109,12 @@ def job_run(*, job_id: int) -> AnalysisJob | None:
     fields: dict[str, Any]
     try:
         assert job.created_by is not None
-        arrays = load_incidents(actor=job.created_by, inputs=job.inputs)
+        runner = RUNNERS[job.kind]
+        arrays = load_incidents(
+            actor=job.created_by, inputs=job.inputs, with_people=runner.needs_people
+        )
         report(5)
-        result = RUNNERS[job.kind].run(arrays, job.parameters, job.seed, report)
+        result = runner.run(arrays, job.parameters, job.seed, report)
         fields = {
             "status": AnalysisJob.Status.SUCCEEDED,
             "result": result,

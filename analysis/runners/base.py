@@ -87,6 +87,8 @@ class Runner:
 
     clean: Callable[[dict[str, Any]], dict[str, Any]]
     run: Callable[[IncidentArrays, dict[str, Any], int, Progress], dict[str, Any]]
+    #: Whether the method reads the people linked to the incidents (``arrays.people``).
+    needs_people: bool = False
 
 
 def json_tree(value: Any) -> Any:
