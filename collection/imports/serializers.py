@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collection.imports.schema import ImportStatusField
@@ -106,6 +107,17 @@ class ImportUploadSerializer(serializers.Serializer):
         return _field_map(value, "set")
 
 
+#: How many unknown row keys an import names in its notices.
+MAX_NAMED_KEYS = 20
+
+
+def _printable(key: str) -> str:
+    """A key as text PostgreSQL can store and a person can read: control characters and lone
+    surrogates dropped, at most 60 characters."""
+    kept = "".join(ch for ch in key if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF)
+    return (kept[:60] + "…" if len(kept) > 60 else kept) or "(unprintable)"
+
+
 class JsonBooleanField(serializers.BooleanField):
     """true or false, as JSON has them: 0, 1, "yes" and friends are refused, not guessed."""
 
@@ -115,25 +127,48 @@ class JsonBooleanField(serializers.BooleanField):
         return data
 
 
-class ImportRowSerializer(serializers.Serializer):
-    """One incident row: every field optional, as text (numbers are accepted too). A row that
-    cannot be imported is reported in ``errors``, not refused with 400."""
+class JsonTextField(serializers.CharField):
+    """Text as JSON has it: a number, true/false or an object is refused, not turned into text."""
 
-    reference = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    offence = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    occurred_at = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="ISO 8601; without an offset it is the agency's local time.",
+    default_error_messages = {"invalid": "Give text (a JSON string)."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, allow_blank=True, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}], "nullable": True})
+class JsonTextOrNumberField(JsonTextField):
+    """Text, or a JSON number kept as its text (coordinates and numeric references)."""
+
+    default_error_messages = {"invalid": "Give text or a number."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            data = repr(data) if isinstance(data, float) else str(data)
+        return super().to_internal_value(data)
+
+
+class ImportRowSerializer(serializers.Serializer):
+    """One incident row: every field optional, as text (coordinates and the reference may also
+    be numbers). A row that cannot be imported is reported in ``errors``, not refused with 400."""
+
+    reference = JsonTextOrNumberField()
+    offence = JsonTextField()
+    occurred_at = JsonTextField(
+        help_text="ISO 8601; without an offset it is the agency's local time."
     )
-    occurred_from = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    occurred_to = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    reported_at = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    latitude = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    longitude = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    address = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    status = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    occurred_from = JsonTextField()
+    occurred_to = JsonTextField()
+    reported_at = JsonTextField()
+    latitude = JsonTextOrNumberField()
+    longitude = JsonTextOrNumberField()
+    address = JsonTextField()
+    status = JsonTextField()
 
 
 class ImportRowsSerializer(serializers.Serializer):
@@ -150,7 +185,9 @@ class ImportRowsSerializer(serializers.Serializer):
         if not isinstance(rows, list):
             return []
         keys = {key for row in rows if isinstance(row, dict) for key in row}
-        return sorted(keys - set(ImportRowSerializer().fields))
+        unknown = sorted(keys - set(ImportRowSerializer().fields))
+        # Named back in the result and stored with the import: printable text, kept short.
+        return [_printable(key) for key in unknown[:MAX_NAMED_KEYS]]
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -160,7 +160,30 @@ def test_rows_must_be_plain_values(analyst: User) -> None:
     response = client_for(analyst).post(
         ROWS, {"rows": [{"reference": {"nested": 1}}]}, format="json"
     )
-    assert error_of(response, 400)["message"] == "rows: 0: reference: Not a valid string."
+    assert error_of(response, 400)["message"] == "rows: 0: reference: Give text or a number."
+
+
+def test_a_number_where_text_is_expected_is_refused_not_converted(analyst: User) -> None:
+    rows = [{"reference": 7, "offence": "Theft", "occurred_at": "2024-01-01", "status": 0}]
+    response = client_for(analyst).post(ROWS, {"rows": rows}, format="json")
+    assert error_of(response, 400)["message"] == "rows: 0: status: Give text (a JSON string)."
+    assert not Incident.objects.filter(reference="7").exists()
+
+
+def test_numeric_references_and_coordinates_are_accepted(analyst: User) -> None:
+    rows = [
+        {
+            "reference": 1001,
+            "offence": "Theft",
+            "occurred_at": "2024-01-01",
+            "latitude": 51.25,
+            "longitude": -0.5,
+        }
+    ]
+    body = client_for(analyst).post(ROWS, {"rows": rows}, format="json").json()
+    assert body["created"] == 1
+    incident = Incident.objects.get(reference="1001")
+    assert (incident.latitude, incident.longitude) == (51.25, -0.5)
 
 
 def test_rows_are_limited_to_10000_a_call(analyst: User) -> None:
@@ -219,6 +242,15 @@ def test_rows_ignore_keys_that_are_not_fields_and_say_so(analyst: User) -> None:
     body = client_for(analyst).post(ROWS, {"rows": rows}, format="json").json()
     assert body["created"] == 1
     assert "Keys that are not fields were ignored: colour." in body["notices"]
+
+
+def test_unprintable_unknown_keys_are_named_safely(analyst: User) -> None:
+    rows = [{"reference": "K2", "offence": "Theft", "occurred_at": "2024-01-01", "a\x00b\x13": 1}]
+    response = client_for(analyst).post(ROWS, {"rows": rows}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["created"] == 1
+    assert "Keys that are not fields were ignored: ab." in body["notices"]
 
 
 def test_an_empty_row_is_a_row_error_not_a_refusal(analyst: User) -> None:
