@@ -1,7 +1,7 @@
 """Full-text search over reports: ranked on PostgreSQL, a plain substring match on SQLite.
 
-The PostgreSQL path computes the search vector at query time (no migration may add a column
-yet); a GIN expression index on the same vector would make it fast on large tables.
+On PostgreSQL the vector is an expression with a GIN index on it (migration collection 0005,
+which must build exactly the SQL ``report_vector`` gives: a test checks the index is used).
 """
 
 from __future__ import annotations

@@ -84,3 +84,16 @@ def test_page_search_lists_best_first(
     assert corpus["none"].reference not in content
     if connection.vendor == "postgresql":
         assert content.index(corpus["twice"].reference) < content.index(corpus["body"].reference)
+
+
+@needs_postgres
+def test_the_search_uses_the_gin_index_on_the_vector(corpus: dict[str, Report]) -> None:
+    queryset = report_search(Report.objects.all(), "cannabis")
+    with connection.cursor() as cursor:
+        # With sequential scans priced out, a plan that still avoids the index would mean the
+        # index expression no longer matches the one the search builds.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "collection_report_search_idx" in plan, plan
