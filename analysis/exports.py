@@ -17,7 +17,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
 from analysis.models import AnalysisJob
+from analysis.network_chart import PEOPLE_COLUMNS, people_rows
 from analysis.results import MAP_KINDS, cell_rings, knox_long, significance
+from analysis.runners.forecast import FORECAST_COLUMNS
+from analysis.runners.ranking import RANKING_COLUMNS, ranking_rows
+from analysis.runners.repeats import PLACE_COLUMNS, place_rows
+from analysis.runners.temporal import HOUR_WEEKDAY_COLUMNS, hour_weekday_rows
 from analysis.selectors import job_list
 from ilp.audit import audit_record
 from ilp.models import AuditEvent, User
@@ -27,6 +32,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json"}
 _CELL_COLUMNS = {
     "kde": ["lon", "lat", "density"],
     "gistar": ["lon", "lat", "count", "z", "p", "q"],
+    "forecast": FORECAST_COLUMNS,
 }
 NEAR_REPEAT_COLUMNS = [
     "spatial_band_from",
@@ -53,6 +59,14 @@ def result_columns(job: AnalysisJob) -> list[str]:
     """The CSV header of the job's result table."""
     if job.kind == "near_repeat":
         return NEAR_REPEAT_COLUMNS
+    if job.kind == "network":
+        return PEOPLE_COLUMNS
+    if job.kind == "repeats":
+        return PLACE_COLUMNS
+    if job.kind == "ranking":
+        return RANKING_COLUMNS
+    if job.kind == "temporal":
+        return HOUR_WEEKDAY_COLUMNS
     columns = _CELL_COLUMNS.get(job.kind)
     if columns is None:
         raise ValidationError(f"{job.get_kind_display()} results cannot be exported yet.")
@@ -66,6 +80,14 @@ def result_rows(job: AnalysisJob) -> list[dict[str, Any]]:
     result = _result_of(job)
     if job.kind == "near_repeat":
         return knox_long(result)
+    if job.kind == "network":
+        return people_rows(result)
+    if job.kind == "repeats":
+        return place_rows(result)
+    if job.kind == "ranking":
+        return ranking_rows(result)
+    if job.kind == "temporal":
+        return hour_weekday_rows(result)
     return list(result.get("cells") or [])
 
 
@@ -109,8 +131,15 @@ def job_geojson(job: AnalysisJob) -> dict[str, Any]:
             "seed": job.seed,
             "events": result.get("events"),
             "cells_total": result.get("cells_total"),
+            **(_forecast_properties(result) if job.kind == "forecast" else {}),
         },
     }
+
+
+def _forecast_properties(result: dict[str, Any]) -> dict[str, Any]:
+    """What a forecast's cells are for and how well it did, carried with the file."""
+    keys = ("forecast_period", "period_days", "method", "score_unit", "evaluate", "accuracy")
+    return {key: result.get(key) for key in keys}
 
 
 def job_export(*, actor: User, job_id: int, fmt: str) -> Export:

@@ -213,8 +213,364 @@ class NearRepeatParametersForm(ParameterForm):
         return initial
 
 
+class NetworkParametersForm(ParameterForm):
+    """Co-offending network: which incident roles and report mentions link people, the weakest
+    link kept and the community resolution."""
+
+    kind = "network"
+    show_when = {"report_roles": "include_reports=yes"}
+
+    roles = forms.MultipleChoiceField(
+        choices=[("offender", "Offender"), ("suspect", "Suspect")],
+        initial=["offender", "suspect"],
+        required=False,
+        label="Incident roles",
+        help_text="People recorded in these roles in the same incident are linked "
+        "(co-offending). Untick both to link people through reports only.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    include_reports = forms.ChoiceField(
+        choices=[
+            ("yes", "Yes: people named in the same report are linked"),
+            ("no", "No: incidents only"),
+        ],
+        initial="yes",
+        label="Link people named together in reports",
+        help_text="Reports received in the period that name two people link them. Links "
+        "resting on reports alone are drawn dashed on the chart.",
+    )
+    report_roles = forms.MultipleChoiceField(
+        choices=[
+            ("subject", "Subject"),
+            ("associate", "Associate"),
+            ("member", "Member"),
+            ("mentioned", "Mentioned"),
+            ("victim", "Victim"),
+            ("witness", "Witness"),
+        ],
+        initial=["subject", "associate", "member", "mentioned"],
+        required=False,
+        label="Roles in reports",
+        help_text="Only people named in these roles are linked. Victims and witnesses are left "
+        "out by default: being named beside an offender is not an association.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_weight = forms.IntegerField(
+        initial=1,
+        label="Weakest link kept",
+        help_text="Keep only links between people who share at least this many incidents and "
+        "reports (1–1,000). 2 or more keeps repeated associations only.",
+    )
+    resolution = forms.FloatField(
+        initial=1,
+        label="Community resolution",
+        help_text="0.1–10. Above 1 finds more, smaller communities; below 1 fewer, larger "
+        "ones; 1 is standard modularity.",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+
+    def parameters(self) -> dict[str, Any]:
+        entered = super().parameters()
+        entered["include_reports"] = entered.get("include_reports", "yes") == "yes"
+        if not entered["include_reports"]:
+            entered.pop("report_roles", None)
+        return entered
+
+    @classmethod
+    def initial_from(cls, parameters: dict[str, Any]) -> dict[str, Any]:
+        initial = dict(parameters)
+        if "include_reports" in initial:
+            initial["include_reports"] = "yes" if initial["include_reports"] else "no"
+        return initial
+
+
+def _numbers_text(values: Any) -> str:
+    if not isinstance(values, list):
+        return str(values)
+    return ",".join(f"{float(v):g}" for v in values)
+
+
+class RepeatsParametersForm(ParameterForm):
+    """Repeats and concentration: what counts as one place, the top percentages, the
+    time-to-repeat limits and the length of the tables."""
+
+    kind = "repeats"
+    show_when = {"h3_resolution": "place=h3"}
+
+    place = forms.ChoiceField(
+        choices=[
+            ("point", "Same address point (coordinates agree to about 1 m)"),
+            ("h3", "Same H3 cell (for loosely geocoded data)"),
+        ],
+        initial="point",
+        label="Same place means",
+        help_text="Crimes at one address are geocoded to the same point, so the same point is "
+        "the same place. Choose H3 cells when points are street centroids or jittered.",
+    )
+    h3_resolution = forms.IntegerField(
+        initial=11,
+        required=False,
+        label="H3 resolution",
+        help_text="7–15. Resolution 11 cells are about 25 m across, 12 about 10 m, 10 about "
+        "65 m, 9 (the hotspot grid) about 175 m.",
+    )
+    top_percent = forms.CharField(
+        initial="1,5,10,20",
+        label="Top percentages",
+        help_text="Shares of places, victims and offenders (above 0, at most 100, separated by "
+        "commas) whose share of incidents and harm is reported: '10' answers 'how much crime "
+        "happens at the top 10 % of places?'.",
+    )
+    within_days = forms.CharField(
+        initial="7,30,90,365",
+        label="Time to repeat within (days)",
+        help_text="The share of repeats that came within each of these numbers of days of the "
+        "previous incident at the same place or against the same victim.",
+    )
+    top_n = forms.IntegerField(
+        initial=100,
+        label="Rows in the tables",
+        help_text="How many of the top places and victims to keep (1–1,000).",
+    )
+
+    def parameters(self) -> dict[str, Any]:
+        entered = super().parameters()
+        if entered.get("place") != "h3":
+            entered.pop("h3_resolution", None)
+        return entered
+
+    @classmethod
+    def initial_from(cls, parameters: dict[str, Any]) -> dict[str, Any]:
+        initial = dict(parameters)
+        for name in ("top_percent", "within_days"):
+            if name in initial:
+                initial[name] = _numbers_text(initial[name])
+        return initial
+
+
+class RankingParametersForm(ParameterForm):
+    """Offender ranking (RFH): the window, the weight of each component, which roles count
+    and how many offenders to list."""
+
+    kind = "ranking"
+
+    window_days = forms.FloatField(
+        initial=365,
+        label="Window (days)",
+        help_text="Only offences in this many days up to the end of the period (To; with no "
+        "end, the time the analysis runs) count (1–3,650).",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    recency_weight = forms.FloatField(
+        initial=1,
+        label="Recency weight",
+        help_text="Weight of recency (days since the last offence; recent scores high) in the "
+        "total score (0–100).",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    frequency_weight = forms.FloatField(
+        initial=1,
+        label="Frequency weight",
+        help_text="Weight of frequency (offences in the window) in the total score (0–100).",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    harm_weight = forms.FloatField(
+        initial=1,
+        label="Harm weight",
+        help_text="Weight of harm (the offences' harm weights, e.g. Crime Harm Index days, added "
+        "up) in the total score (0–100). At least one weight must be above 0.",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    roles = forms.ChoiceField(
+        choices=[
+            ("offender_suspect", "Offenders and suspects"),
+            ("offender", "Offenders only"),
+        ],
+        initial="offender_suspect",
+        label="Who counts",
+        help_text="People recorded in these roles in the incidents are ranked.",
+    )
+    top_n = forms.IntegerField(
+        initial=100,
+        label="Offenders listed",
+        help_text="How many of the highest-scoring offenders to keep (1–1,000).",
+    )
+
+
+class TemporalParametersForm(ParameterForm):
+    """Temporal patterns: aoristic spreading, the spike test's baseline, level and correction."""
+
+    kind = "temporal"
+    show_when = {"max_window_hours": "aoristic=equal|proportional"}
+
+    aoristic = forms.ChoiceField(
+        choices=[
+            ("equal", "Aoristic, equal shares (Ratcliffe)"),
+            ("proportional", "Aoristic, by time in each hour"),
+            ("none", "Start time only"),
+        ],
+        initial="equal",
+        label="Hour × weekday from",
+        help_text="Many incidents are known only to have happened between two times (a "
+        "burglary found after a weekend away). Aoristic analysis spreads each incident's one "
+        "count over the hours of its from–to window, so no incident is pinned to a guessed "
+        "time; incidents with an exact time count fully in their hour. Times are in the "
+        "agency's time zone.",
+    )
+    max_window_hours = forms.FloatField(
+        required=False,
+        label="Longest window (hours)",
+        help_text="Optional: leave incidents whose from–to window is longer than this out of "
+        "the hour × weekday table (1–8,784). A window of days spreads almost evenly over the "
+        "week and only blurs the pattern. Blank: keep every incident.",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    baseline_weeks = forms.IntegerField(
+        initial=4,
+        label="Spike baseline (weeks)",
+        help_text="Each week is compared with the mean of this many weeks before it (1–52). "
+        "Longer baselines give a steadier expectation but react later to a real change.",
+    )
+    alpha = forms.FloatField(
+        initial=0.01,
+        label="Spike significance level",
+        help_text="A week is flagged when so many incidents would happen by chance less often "
+        "than this (0.0001–0.2), if the weekly count were Poisson around the baseline mean.",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    correction = forms.ChoiceField(
+        choices=[
+            ("none", "None: flag on each week's own p-value"),
+            ("bh", "Benjamini–Hochberg (false discovery rate)"),
+            ("bonferroni", "Bonferroni (any false flag)"),
+        ],
+        initial="none",
+        label="Multiple-testing correction",
+        help_text="Testing a year of weeks at 0.01 flags about one quiet week in two years by "
+        "chance; a correction flags fewer weeks but with more confidence.",
+    )
+
+
+class ForecastParametersForm(ParameterForm):
+    """Hotspot forecast: cells, period length, method, forecast size and evaluation."""
+
+    kind = "forecast"
+    show_when = {
+        "resolution": "grid=h3",
+        "cell_size": "grid=square",
+        "window": "method=moving_average",
+        "half_life": "method=ewma",
+        "top_k": "selection=top_k",
+        "area_share": "selection=area_share",
+    }
+
+    grid = forms.ChoiceField(
+        choices=[("h3", "H3 hexagons"), ("square", "Square grid")],
+        initial="h3",
+        help_text="The cells a forecast picks from.",
+    )
+    resolution = forms.IntegerField(
+        initial=9,
+        required=False,
+        label="H3 resolution",
+        help_text="6–11. Resolution 9 cells are about 0.1 km² (edge ≈ 175 m); 8 about 0.7 km²; "
+        "10 about 0.015 km².",
+    )
+    cell_size = forms.FloatField(
+        initial=250,
+        required=False,
+        label="Cell size (m)",
+        help_text="Side of each square cell in metres (25–5,000).",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    period_days = forms.IntegerField(
+        initial=28,
+        label="Period (days)",
+        help_text="Length of each period (1–366), counted back from the end of the analysis "
+        "period: 7 for weekly deployment, 28 for four-weekly tasking.",
+    )
+    method = forms.ChoiceField(
+        choices=[
+            ("last", "Last period's hotspots"),
+            ("moving_average", "Moving average of recent periods"),
+            ("ewma", "Exponentially weighted (recent periods count more)"),
+        ],
+        initial="last",
+        help_text="How each cell is scored from the past: its incidents in the last period, "
+        "its mean over the last few periods, or all periods weighted by how recent they are.",
+    )
+    window = forms.IntegerField(
+        initial=4,
+        required=False,
+        label="Periods averaged",
+        help_text="How many of the latest periods the moving average covers (1–104).",
+    )
+    half_life = forms.FloatField(
+        initial=2,
+        required=False,
+        label="Half-life (periods)",
+        help_text="An incident this many periods old counts half as much as one in the last "
+        "period (0.1–104).",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    selection = forms.ChoiceField(
+        choices=[("top_k", "A number of cells"), ("area_share", "A share of the area")],
+        initial="top_k",
+        label="Forecast size",
+        help_text="How much is forecast: the highest-scoring cells, as a count or as a share "
+        "of the study area (what patrols can cover).",
+    )
+    top_k = forms.IntegerField(
+        initial=20,
+        required=False,
+        label="Cells",
+        help_text="How many cells to forecast (1–1,000). Cells with no past incidents are "
+        "never forecast, so a forecast can hold fewer.",
+    )
+    area_share = forms.FloatField(
+        initial=2,
+        required=False,
+        label="Share of area (%)",
+        help_text="Percent of the study area to forecast (0.01–50); the study area is the "
+        "cells within the outline of all the incidents.",
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    evaluate = forms.ChoiceField(
+        choices=[
+            ("holdout", "Hold out the last period and score the forecast against it"),
+            ("next", "Forecast the period after the data (no score)"),
+        ],
+        initial="holdout",
+        label="Evaluation",
+        help_text="Scoring on a held-out period tells you how far to trust the forecast (hit "
+        "rate, PAI, PEI) before you deploy on the next one.",
+    )
+
+    def parameters(self) -> dict[str, Any]:
+        entered = super().parameters()
+        hidden = {
+            "resolution": entered.get("grid") != "h3",
+            "cell_size": entered.get("grid") != "square",
+            "window": entered.get("method") != "moving_average",
+            "half_life": entered.get("method") != "ewma",
+            "top_k": entered.get("selection") != "top_k",
+            "area_share": entered.get("selection") != "area_share",
+        }
+        return {k: v for k, v in entered.items() if not hidden.get(k, False)}
+
+
 PARAMETER_FORMS: dict[str, type[ParameterForm]] = {
-    form.kind: form for form in (KdeParametersForm, GistarParametersForm, NearRepeatParametersForm)
+    form.kind: form
+    for form in (
+        KdeParametersForm,
+        GistarParametersForm,
+        NearRepeatParametersForm,
+        NetworkParametersForm,
+        RepeatsParametersForm,
+        RankingParametersForm,
+        TemporalParametersForm,
+        ForecastParametersForm,
+    )
 }
 
 

@@ -35,6 +35,12 @@ class IncidentArrays:
     #: Who was involved in these incidents and who is named together in reports; loaded only for
     #: the kinds that analyse people (``load_incidents(..., with_people=True)``).
     people: PeopleLinks | None = None
+    #: The end of the job's period (its ``occurred_to`` input), when it has one: the "as of"
+    #: time of methods that measure how recent something is.
+    period_end: datetime | None = None
+    #: The start of the job's period (its ``occurred_from`` input), when it has one: whether
+    #: the first week or period of a temporal summary is wholly covered.
+    period_start: datetime | None = None
 
     @property
     def count(self) -> int:
@@ -159,6 +165,8 @@ def load_incidents(
         h3_cells=[r[7] for r, k in zip(rows, keep, strict=True) if k],
         classification=max(int(classification), people.classification if people else 1),
         people=people,
+        period_end=_when(inputs.get("occurred_to"), "occurred_to"),
+        period_start=_when(inputs.get("occurred_from"), "occurred_from"),
     )
 
 

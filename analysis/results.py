@@ -16,7 +16,7 @@ from analysis.files import utm_for
 #: The significance level the result pages and exports mark cells at.
 ALPHA = 0.05
 #: Kinds whose result is a set of map cells.
-MAP_KINDS = ("kde", "gistar")
+MAP_KINDS = ("kde", "gistar", "forecast")
 #: Most cells drawn on a result map (the most intense first); the downloads hold them all.
 MAP_CELL_LIMIT = 5000
 
@@ -74,6 +74,10 @@ def significance(cell: dict[str, Any]) -> str:
 def map_payload(kind: str, result: dict[str, Any]) -> dict[str, Any]:
     """What the result map draws: the most intense cells as polygons (Leaflet's lat/lon order,
     ring left open) with their values, and what the legend needs."""
+    if kind == "forecast":
+        from analysis.runners.forecast import forecast_map_payload
+
+        return forecast_map_payload(result)
     cells = (result.get("cells") or [])[:MAP_CELL_LIMIT]
     rings = cell_rings(result, MAP_CELL_LIMIT)
     drawn = []

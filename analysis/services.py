@@ -48,12 +48,17 @@ def job_create(
         )
     if seed is not None and not 0 <= seed < 2**63:
         raise ValidationError({"seed": "The seed must be a whole number from 0 to 2^63 - 1."})
+    cleaned = RUNNERS[kind].clean(parameters or {})
+    if RUNNERS[kind].local_time:
+        # Hours and weekdays mean something only in the agency's own time; the zone is fixed
+        # when the job is queued (never taken from the caller), so a rerun gives the same table.
+        cleaned["time_zone"] = actor.agency.time_zone if actor.agency else settings.TIME_ZONE
     job = AnalysisJob(
         agency=actor.agency,
         created_by=actor,
         kind=kind,
         title=title.strip(),
-        parameters=RUNNERS[kind].clean(parameters or {}),
+        parameters=cleaned,
         inputs=clean_inputs(actor=actor, inputs=inputs or {}),
         seed=seed if seed is not None else secrets.randbelow(2**63),
     )

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/<int:pk>/progress/", views.JobProgressView.as_view(), name="job_progress"),
     path("jobs/<int:pk>/cancel/", views.JobCancelView.as_view(), name="job_cancel"),
     path("jobs/<int:pk>/rerun/", views.JobRerunView.as_view(), name="job_rerun"),
+    path("jobs/<int:pk>/network/", views.JobNetworkView.as_view(), name="job_network"),
     path(
         "jobs/<int:pk>/export.csv",
         views.JobExportView.as_view(),

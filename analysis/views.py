@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, QuerySet
 from django.forms.utils import pretty_name
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,15 +22,20 @@ from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.views import View
 
-from analysis import exports, services
+from analysis import exports, network_chart, services
 from analysis.filters import AnalysisJobFilterSet, non_empty
 from analysis.forms import NewJobForms, initial_from_job, parameter_form_class
 from analysis.models import AnalysisJob
 from analysis.results import MAP_KINDS, knox_table, map_payload
+from analysis.runners.forecast import forecast_page
+from analysis.runners.ranking import ranking_view
+from analysis.runners.repeats import repeats_view
+from analysis.runners.temporal import temporal_page
 from analysis.selectors import job_list
 from collection.selectors import incident_list, offence_type_list
 from ilp.actors import actor_of
 from ilp.audit import audit_record
+from ilp.governance.access import record_opened
 from ilp.models import AuditEvent, User
 from ilp.selectors import area_list
 
@@ -158,8 +163,14 @@ class JobDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
         job = _visible_job(actor, pk)
-        audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=job)
+        opened = record_opened(request, job, back_url=reverse("analysis:job_list"))
+        if opened is not None:
+            return opened
         return render(request, "analysis/job_detail.html", job_context(actor=actor, job=job))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The purpose form of a restricted job posts here (see record_opened)."""
+        return self.get(request, pk)
 
 
 class JobProgressView(LoginRequiredMixin, View):
@@ -228,6 +239,32 @@ class JobExportView(LoginRequiredMixin, View):
         return response
 
 
+class JobNetworkView(LoginRequiredMixin, View):
+    """The link chart of a network job as JSON: one person's ego network out to N steps
+    (``?person=ID&steps=N``), or the first chart without ``person``; drawn from the stored
+    result, people named only where the viewer may see them."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        actor = actor_of(request)
+        job = _visible_job(actor, pk)
+        try:
+            payload = network_chart.requested_chart(
+                actor=actor,
+                job=job,
+                person=request.GET.get("person"),
+                steps=request.GET.get("steps"),
+            )
+        except ValidationError as exc:
+            return JsonResponse({"error": exc.message_dict}, status=400)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.VIEW,
+            obj=job,
+            details={"network_person": payload["person"], "steps": payload["steps"]},
+        )
+        return JsonResponse(payload)
+
+
 def job_context(*, actor: User, job: AnalysisJob) -> dict[str, Any]:
     """What the job page shows: settings in words, buttons the user may use, and the result
     laid out for its kind."""
@@ -250,6 +287,16 @@ def job_context(*, actor: User, job: AnalysisJob) -> dict[str, Any]:
             context["map_data"]["polygon"] = context["polygon"]
         elif job.kind == "near_repeat":
             context["knox"] = knox_table(result)
+        elif job.kind == "network":
+            context["network"] = network_chart.network_context(actor=actor, job=job, result=result)
+        elif job.kind == "repeats":
+            context["repeats"] = repeats_view(actor=actor, result=result)
+        elif job.kind == "ranking":
+            context["ranking"] = ranking_view(actor=actor, result=result)
+        elif job.kind == "temporal":
+            context["temporal"] = temporal_page(result)
+        if job.kind == "forecast":
+            context["forecast"] = forecast_page(result)
     return context
 
 
@@ -264,6 +311,8 @@ def _parameter_rows(job: AnalysisJob) -> list[tuple[str, str]]:
 
 
 def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -121,7 +121,13 @@ class JobCreateSerializer(serializers.Serializer):
         "bandwidth (metres), kernel (quartic, gaussian, epanechnikov). gistar: grid (h3, "
         "square), resolution (h3, 5-11) or cell_size (metres) and neighbours (queen, rook). "
         "near_repeat: spatial_bands (metres) and temporal_bands (days) as increasing break "
-        "points, metric (manhattan, euclidean), permutations (1-9999).",
+        "points, metric (manhattan, euclidean), permutations (1-9999). "
+        "temporal: aoristic (equal, proportional, none), max_window_hours, baseline_weeks "
+        "(1-52), alpha, correction (none, bh, bonferroni). forecast: grid (h3, square), "
+        "resolution (6-11) or cell_size (metres), period_days, method (last, moving_average "
+        "with window, ewma with half_life), selection (top_k, area_share in percent), evaluate "
+        "(holdout, next). temporal and forecast read clock times in the agency's time zone, "
+        "stored as time_zone.",
     )
     inputs = JobInputsSerializer(required=False)
     seed = serializers.IntegerField(

@@ -28,8 +28,7 @@ from analysis.filters import AnalysisJobFilterSet
 from analysis.selectors import job_list
 from ilp.actors import actor_of
 from ilp.api.viewsets import SelectorGenericViewSet
-from ilp.audit import audit_record
-from ilp.models import AuditEvent
+from ilp.governance.access import PURPOSE_PARAMETER, api_record_opened
 
 
 class _FileRenderer(BaseRenderer):
@@ -102,9 +101,10 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SelectorGener
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
+    @extend_schema(parameters=[PURPOSE_PARAMETER])
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         job = self.get_object()
-        audit_record(actor=actor_of(request), action=AuditEvent.Action.VIEW, obj=job)
+        api_record_opened(request, job)
         return Response(JobDetailSerializer(job).data)
 
     @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer})

@@ -7,13 +7,23 @@ A kind plugs in with a module here defining ``clean_<kind>`` and ``run_<kind>``,
 from __future__ import annotations
 
 from analysis.runners.base import MAX_JOB_CELLS, MAX_RESULT_CELLS, Progress, Runner
+from analysis.runners.forecast import clean_forecast, run_forecast
 from analysis.runners.near_repeat import clean_near_repeat, run_near_repeat
+from analysis.runners.network import clean_network, run_network
+from analysis.runners.ranking import clean_ranking, run_ranking
+from analysis.runners.repeats import clean_repeats, run_repeats
 from analysis.runners.surfaces import clean_gistar, clean_kde, run_gistar, run_kde
+from analysis.runners.temporal import clean_temporal, run_temporal
 
 RUNNERS: dict[str, Runner] = {
     "kde": Runner(clean_kde, run_kde),
     "gistar": Runner(clean_gistar, run_gistar),
     "near_repeat": Runner(clean_near_repeat, run_near_repeat),
+    "network": Runner(clean_network, run_network, needs_people=True),
+    "repeats": Runner(clean_repeats, run_repeats, needs_people=True),
+    "ranking": Runner(clean_ranking, run_ranking, needs_people=True),
+    "temporal": Runner(clean_temporal, run_temporal, local_time=True),
+    "forecast": Runner(clean_forecast, run_forecast, local_time=True),
 }
 
 __all__ = ["MAX_JOB_CELLS", "MAX_RESULT_CELLS", "RUNNERS", "Progress", "Runner"]

@@ -89,6 +89,9 @@ class Runner:
     run: Callable[[IncidentArrays, dict[str, Any], int, Progress], dict[str, Any]]
     #: Whether the method reads the people linked to the incidents (``arrays.people``).
     needs_people: bool = False
+    #: Whether the method reads clock times (hour, weekday, day boundaries): the job then stores
+    #: its agency's time zone as the parameter ``time_zone`` when it is queued.
+    local_time: bool = False
 
 
 def json_tree(value: Any) -> Any:

@@ -57,3 +57,12 @@ def p_value(value: float | None) -> str:
     if value == 0:
         return "< 1e-300"  # below what a double can hold: the normal tail underflowed
     return f"{value:.3f}" if value >= 0.001 else f"{value:.1e}"
+
+
+@register.filter
+def share_percent(value: float | None) -> str:
+    """A share (0–1) as a percentage for people: ``45 %``, ``4.5 %``; a dash when undefined."""
+    if value is None:
+        return "—"
+    percent = 100 * float(value)
+    return f"{percent:.0f} %" if percent >= 10 or percent == 0 else f"{percent:.1f} %"

@@ -10,13 +10,19 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from collection.entities.auditing import audit_search, audit_view
+from collection.entities.auditing import audit_search
 from ilp.actors import actor_of
+from ilp.governance.access import PURPOSE_PARAMETER, api_record_opened
 from ilp.models.entities import H3_RESOLUTION
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -35,6 +41,15 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return str(super().to_internal_value(data))
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false (DRF would take "yes", 1 and "on")."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class StrictFloatField(serializers.FloatField):
@@ -76,7 +91,8 @@ class Conflict(exceptions.APIException):
 
 class AuditedReadMixin:
     """List and retrieve that write the audit trail: a retrieve is a view, a filtered list a
-    search (an API read of intelligence is audited like a browser read)."""
+    search (an API read of intelligence is audited like a browser read). A restricted record
+    is read only with a purpose (the X-ILP-Purpose header, ilp.governance.access)."""
 
     audit_what: str
     request: Any
@@ -85,9 +101,10 @@ class AuditedReadMixin:
         audit_search(actor=actor_of(request), what=self.audit_what, params=request.query_params)
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
+    @extend_schema(parameters=[PURPOSE_PARAMETER])
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         record = self.get_object()  # type: ignore[attr-defined]
-        audit_view(actor=actor_of(request), record=record)
+        api_record_opened(request, record)
         return Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
 
 

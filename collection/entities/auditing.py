@@ -1,4 +1,5 @@
-"""Audit events of entity and incident reads, searches and writes (ilp.audit)."""
+"""Audit events of entity and incident searches and writes (ilp.audit). Opening one record is
+audited by ilp.governance.access, with its purpose."""
 
 from __future__ import annotations
 
@@ -12,11 +13,6 @@ from ilp.models import AuditEvent, User
 
 # Paging parameters say where in a list, not what was looked for.
 _PAGING = {"page", "cursor", "page_size", "format"}
-
-
-def audit_view(*, actor: User, record: models.Model) -> None:
-    """A record was opened (a page or an API detail)."""
-    audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=record)
 
 
 def audit_search(
@@ -40,7 +36,18 @@ def _clean(value: Any) -> str:
     return str(value).replace("\x00", "")
 
 
-def audit_write(*, actor: User, record: models.Model, created: bool, changed: list[str]) -> None:
-    """A record was created or changed, and which fields."""
+def audit_write(
+    *,
+    actor: User,
+    record: models.Model,
+    created: bool,
+    changed: list[str],
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+) -> None:
+    """A record was created or changed, and which fields; ``values`` adds the before and after
+    of fields whose content the trail must show (e.g. the entry criteria of 28 CFR Part 23)."""
     action = AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE
-    audit_record(actor=actor, action=action, obj=record, details={"fields": sorted(changed)})
+    details: dict[str, Any] = {"fields": sorted(changed)}
+    if values:
+        details["changes"] = {name: dict(change) for name, change in sorted(values.items())}
+    audit_record(actor=actor, action=action, obj=record, details=details)

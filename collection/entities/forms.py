@@ -82,8 +82,33 @@ class PersonForm(RecordForm):
         help_text="Reference numbers, one a line, as SYSTEM: number (e.g. PNC: 12/345678A).",
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    is_subject = forms.BooleanField(
+        required=False,
+        label="Intelligence subject",
+        help_text="Tick only when there is reasonable suspicion that this person is involved in "
+        "criminal activity (28 CFR Part 23). Someone merely mentioned, a victim or a witness is "
+        "not a subject.",
+    )
+    subject_justification = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Reasonable-suspicion justification",
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text="Needed when the person is a subject: the facts that tie them to criminal "
+        "activity (what was seen or reported, and where it is recorded), at least 20 "
+        "characters. It is kept in the audit trail.",
+    )
 
-    field_order = ["surname", "forenames", "aliases", "date_of_birth", "identifiers"]
+    field_order = [
+        "surname",
+        "forenames",
+        "aliases",
+        "date_of_birth",
+        "identifiers",
+        "description",
+        "is_subject",
+        "subject_justification",
+    ]
 
     @classmethod
     def initial_from(cls, record: Record) -> dict[str, Any]:
@@ -96,6 +121,8 @@ class PersonForm(RecordForm):
             "date_of_birth": record.date_of_birth,
             "identifiers": "\n".join(f"{k}: {v}" for k, v in (record.identifiers or {}).items()),
             "description": record.description,
+            "is_subject": record.is_subject,
+            "subject_justification": record.subject_justification,
         }
 
     def clean_aliases(self) -> list[str]:

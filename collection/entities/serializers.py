@@ -12,6 +12,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from collection.entities.api_support import (
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
     StrictFloatField,
@@ -33,11 +34,26 @@ class _ReadSerializer(ModelSerializer):
     )
 
 
+SUBJECT_HELP = (
+    "An intelligence subject: someone there is reasonable suspicion of being involved in "
+    "criminal activity (28 CFR Part 23 §23.20(a))."
+)
+SUBJECT_JUSTIFICATION_HELP = (
+    "The reasonable-suspicion justification: the facts that tie the person to criminal "
+    "activity. Required (at least 20 characters) when is_subject is true; without it the write "
+    "is refused with 400 naming subject_justification."
+)
+
+
 class PersonSerializer(_ReadSerializer):
     """A person (nominal)."""
 
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
     identifiers = serializers.DictField(child=serializers.CharField(), read_only=True)
+    is_subject = serializers.BooleanField(read_only=True, help_text=SUBJECT_HELP)
+    subject_justification = serializers.CharField(
+        read_only=True, help_text=SUBJECT_JUSTIFICATION_HELP
+    )
 
     class Meta:
         model = Person
@@ -50,6 +66,8 @@ class PersonSerializer(_ReadSerializer):
             "date_of_birth",
             "identifiers",
             "description",
+            "is_subject",
+            "subject_justification",
             *RECORD,
         ]
         read_only_fields = fields
@@ -173,6 +191,10 @@ class PersonCreateSerializer(MarkingWriteSerializer):
         help_text='Reference numbers by system, e.g. {"PNC": "12/345678A"}.',
     )
     description = StrictCharField(required=False, allow_blank=True)
+    is_subject = StrictBooleanField(required=False, help_text=SUBJECT_HELP)
+    subject_justification = StrictCharField(
+        required=False, allow_blank=True, max_length=2000, help_text=SUBJECT_JUSTIFICATION_HELP
+    )
 
     def validate_identifiers(self, value: dict[str, str]) -> dict[str, str]:
         for key in value:

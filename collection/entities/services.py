@@ -30,6 +30,9 @@ from ilp.models import Location, Organisation, Person, User, Vehicle
 
 MAX_ALIASES = 50
 COORDINATE_PLACES = Decimal("0.000001")
+# 28 CFR Part 23 §23.20(a): a subject is kept only on reasonable suspicion, written down.
+JUSTIFICATION_MIN_LENGTH = 20
+SUBJECT_FIELDS = ("is_subject", "subject_justification")
 
 
 class PersonFields(MarkingFields, total=False):
@@ -41,6 +44,8 @@ class PersonFields(MarkingFields, total=False):
     date_of_birth: date | None
     identifiers: dict[str, str]
     description: str
+    is_subject: bool
+    subject_justification: str
 
 
 class PersonChanges(MarkingFields, total=False):
@@ -52,6 +57,8 @@ class PersonChanges(MarkingFields, total=False):
     date_of_birth: date | None
     identifiers: dict[str, str]
     description: str
+    is_subject: bool
+    subject_justification: str
 
 
 class LocationFields(MarkingFields, total=False):
@@ -86,7 +93,8 @@ class OrganisationFields(MarkingFields, total=False):
 
 @transaction.atomic
 def person_create(*, actor: User, **fields: Unpack[PersonFields]) -> Person:
-    """Record a new person for the actor's agency."""
+    """Record a new person for the actor's agency. Marking them an intelligence subject needs
+    a written reasonable-suspicion justification (28 CFR Part 23 §23.20(a))."""
     agency_id = require_permission(actor, "ilp.add_person", "add people")
     person = Person(agency_id=agency_id, created_by=actor)
     return _save_person(actor, person, dict(fields))
@@ -96,7 +104,9 @@ def person_create(*, actor: User, **fields: Unpack[PersonFields]) -> Person:
 def person_update(
     *, actor: User, person: Person, version: int, **changes: Unpack[PersonChanges]
 ) -> Person:
-    """Change a person; refused when ``version`` is not the stored one (a stale copy)."""
+    """Change a person; refused when ``version`` is not the stored one (a stale copy). A person
+    who is (or becomes) an intelligence subject must keep a reasonable-suspicion justification;
+    the trail keeps the before and after of both."""
     require_permission(actor, "ilp.change_person", "change people")
     current = lock_current(
         selectors.person_list(actor=actor), pk=person.pk, version=version, noun="person"
@@ -112,12 +122,20 @@ def _save_person(actor: User, person: Person, fields: dict[str, Any]) -> Person:
         fields["aliases"] = _names(fields["aliases"], "aliases", errors)
     if "identifiers" in fields:
         fields["identifiers"] = _identifiers(fields["identifiers"], errors)
-    changed = set_fields(person, fields, {"surname", "forenames", "description", *MARKING_TEXT})
+    before = {name: getattr(person, name) for name in SUBJECT_FIELDS}
+    text = {"surname", "forenames", "description", "subject_justification", *MARKING_TEXT}
+    changed = set_fields(person, fields, text)
     if not person.surname:
         errors.setdefault("surname", []).append("Give the surname (family name).")
     if person.date_of_birth and person.date_of_birth > timezone.localdate():
         errors.setdefault("date_of_birth", []).append("The date of birth is in the future.")
-    return clean_and_save(person, errors, actor=actor, changed=changed)
+    if person.is_subject and len(person.subject_justification) < JUSTIFICATION_MIN_LENGTH:
+        errors.setdefault("subject_justification", []).append(
+            "A person may be marked as an intelligence subject only with a reasonable-suspicion "
+            "justification (28 CFR Part 23): write what ties them to criminal activity, in at "
+            f"least {JUSTIFICATION_MIN_LENGTH} characters."
+        )
+    return clean_and_save(person, errors, actor=actor, changed=changed, tracked=before)
 
 
 def _names(values: Iterable[Any], field: str, errors: ErrorDict) -> list[str]:

@@ -14,12 +14,13 @@ from django.utils.cache import patch_vary_headers
 from django.views import View
 
 from collection.entities import selectors
-from collection.entities.auditing import audit_search, audit_view
+from collection.entities.auditing import audit_search
 from collection.entities.forms import RecordForm, apply_errors
 from collection.entities.kinds import KINDS, EntityKind
 from collection.entities.paging import page_of, without_page
 from collection.entities.ui import optional_url, style_form
 from ilp.actors import actor_of
+from ilp.governance.access import record_opened
 from ilp.models import Record
 
 
@@ -83,7 +84,9 @@ class EntityDetailView(EntityView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
         record = self.get_record(request, pk)
-        audit_view(actor=actor, record=record)
+        opened = record_opened(request, record, back_url=reverse(self.kind.url_name("list")))
+        if opened is not None:
+            return opened
         activity = selectors.entity_activity(actor=actor, entity=record)  # type: ignore[arg-type]
         context = self.context(
             record=record,
@@ -96,6 +99,10 @@ class EntityDetailView(EntityView):
             facts_template=f"collection/entities/partials/{self.kind.key}_facts.html",
         )
         return render(request, "collection/entities/detail.html", context)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The purpose form of a restricted entity posts here (see record_opened)."""
+        return self.get(request, pk)
 
 
 def _with_urls(mentions: list[selectors.Mention]) -> list[tuple[selectors.Mention, str | None]]:

@@ -95,6 +95,16 @@ def set_fields(instance: Record, fields: dict[str, Any], text_fields: set[str]) 
     return changed
 
 
+def before_and_after(instance: Record, before: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields of ``before`` (a snapshot taken before the change) whose value changed, with
+    both values, for the audit trail."""
+    return {
+        name: {"before": value, "after": getattr(instance, name)}
+        for name, value in before.items()
+        if getattr(instance, name) != value
+    }
+
+
 def clean_and_save(
     instance: R,
     errors: ErrorDict,
@@ -102,12 +112,14 @@ def clean_and_save(
     actor: User,
     changed: list[str],
     validate_constraints: bool = True,
+    tracked: Mapping[str, Any] | None = None,
 ) -> R:
     """Run the model's own validation on top of the service's, then save and audit the write;
     one error for all.
 
     A service that checks the model's constraints itself (with clearer messages) passes
-    ``validate_constraints=False``; the database still enforces them.
+    ``validate_constraints=False``; the database still enforces them. ``tracked`` is a snapshot
+    of fields taken before the change whose before and after go into the audit event.
     """
     try:
         instance.full_clean(validate_constraints=validate_constraints)
@@ -124,7 +136,8 @@ def clean_and_save(
         raise ValidationError({field: messages for field, messages in errors.items() if messages})
     created = instance._state.adding
     instance.save()
-    audit_write(actor=actor, record=instance, created=created, changed=changed)
+    values = before_and_after(instance, tracked) if tracked else None
+    audit_write(actor=actor, record=instance, created=created, changed=changed, values=values)
     return instance
 
 

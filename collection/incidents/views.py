@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
-from collection.entities.auditing import audit_search, audit_view
+from collection.entities.auditing import audit_search
 from collection.entities.forms import apply_errors
 from collection.entities.paging import page_of, without_page
 from collection.entities.ui import optional_url, style_form
@@ -31,6 +31,7 @@ from collection.incidents.forms import (
 from collection.models import Incident
 from collection.selectors import offence_type_list
 from ilp.actors import actor_of
+from ilp.governance.access import record_opened
 
 
 def _filterset(request: HttpRequest) -> IncidentFilterSet:
@@ -80,7 +81,9 @@ class IncidentDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
         incident = get_object_or_404(selectors.incident_detail(actor=actor), pk=pk)
-        audit_view(actor=actor, record=incident)
+        opened = record_opened(request, incident, back_url=reverse("collection:incident_list"))
+        if opened is not None:
+            return opened
         source = selectors.incident_import(actor=actor, incident=incident)
         import_url = optional_url("collection:import_detail")
         context = {
@@ -91,6 +94,10 @@ class IncidentDetailView(LoginRequiredMixin, View):
             "can_change": actor.has_perm("collection.change_incident"),
         }
         return render(request, "collection/incidents/detail.html", context)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The purpose form of a restricted incident posts here (see record_opened)."""
+        return self.get(request, pk)
 
 
 class IncidentMapView(LoginRequiredMixin, View):

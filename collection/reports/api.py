@@ -120,6 +120,8 @@ class ReportViewSet(
             grade=grade,
             classification=data["classification"],
             requirements=data.get("requirements", []),
+            records_views=data.get("records_views", False),
+            views_justification=data.get("views_justification", ""),
         )
         return self._detail(report, status.HTTP_201_CREATED)
 
@@ -143,6 +145,8 @@ class ReportViewSet(
                 grade=grade_input(data, report),
                 classification=data.get("classification"),
                 requirements=data.get("requirements"),
+                records_views=data.get("records_views"),
+                views_justification=data.get("views_justification"),
             )
         return self._detail(report)
 

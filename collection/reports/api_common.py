@@ -1,4 +1,5 @@
-"""What the reports, sources and requirements viewsets share: 409 on a stale version."""
+"""What the reports, sources and requirements viewsets share: 409 on a stale version, and
+audited reads (a restricted record needs the X-ILP-Purpose header)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from collection.reports.reading import audit_search, audit_view
+from collection.reports.reading import audit_search
 from collection.reports.versioning import StaleVersionError
+from ilp.governance.access import PURPOSE_PARAMETER, api_record_opened
 
 CONFLICT = OpenApiResponse(
     response={"$ref": "#/components/schemas/Error"},
@@ -39,13 +41,15 @@ def conflict_on_stale() -> Iterator[None]:
 
 
 class AuditedReadsMixin:
-    """Retrieve and searching list calls of a viewset leave events in the audit trail."""
+    """Retrieve and searching list calls of a viewset leave events in the audit trail; a
+    restricted record is read only with a purpose (ilp.governance.access)."""
 
     request: Any
 
+    @extend_schema(parameters=[PURPOSE_PARAMETER])
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()  # type: ignore[attr-defined]
-        audit_view(actor=request.user, obj=instance, **self.view_details(instance))
+        api_record_opened(request, instance, details=self.view_details(instance) or None)
         serializer = self.get_serializer(instance)  # type: ignore[attr-defined]
         return Response(serializer.data)
 

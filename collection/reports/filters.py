@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -15,9 +16,11 @@ from drf_spectacular.utils import extend_schema_field
 
 from collection import selectors
 from collection.models import IntelligenceRequirement, Report, ReportLink, Source
+from collection.reports.entity_kinds import KINDS
 from collection.reports.forms import BootstrapForm
 from collection.reports.search import report_search
 from ilp.grading import HandlingCode, IntelligenceAssessment, SourceEvaluation
+from ilp.selectors import Actor
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -141,13 +144,24 @@ class ReportFilterSet(django_filters.FilterSet):
     ) -> QuerySet[Report]:
         return queryset.filter(received_at__lt=_start_of(value + timedelta(days=1)))
 
+    def _actor(self) -> Actor:
+        return getattr(self.request, "user", None) or AnonymousUser()
+
+    # A report page hides the entities and requirements its reader may not see, so filtering by
+    # one of those must match nothing, as for an id never used: otherwise the filter would tell
+    # which visible reports mention a restricted person or answer a restricted requirement.
+
     def filter_linked(self, queryset: QuerySet[Report], name: str, value: int) -> QuerySet[Report]:
+        if not KINDS[name].visible(self._actor()).filter(pk=value).exists():
+            return queryset.none()
         links = ReportLink.objects.filter(report=OuterRef("pk"), **{f"{name}_id": value})
         return queryset.filter(Exists(links))
 
     def filter_requirement(
         self, queryset: QuerySet[Report], name: str, value: int
     ) -> QuerySet[Report]:
+        if not selectors.requirement_list(actor=self._actor()).filter(pk=value).exists():
+            return queryset.none()
         through = Report.requirements.through.objects.filter(
             report_id=OuterRef("pk"), intelligencerequirement_id=value
         )

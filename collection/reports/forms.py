@@ -140,6 +140,21 @@ class ReportForm(HandlingMixin):
             label="Requirements answered",
         )
     )
+    records_views = forms.BooleanField(
+        required=False,
+        label="Records political, religious or social views or activities",
+        help_text="Tick if the report records anyone's political, religious or social views, "
+        "associations or activities. That may be kept only when it relates directly to "
+        "criminal conduct (28 CFR Part 23).",
+    )
+    views_justification = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="How they relate to criminal conduct",
+        help_text="Needed when the box above is ticked, at least 20 characters: how those views "
+        "or activities relate directly to the criminal conduct the report is about.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     ALIASES = {"original_grade": "original_scheme"}
@@ -223,6 +238,8 @@ def initial_for(report: Report) -> dict[str, Any]:
         "handling_code": report.handling_code,
         "handling_conditions": conditions,
         "requirements": list(report.requirements.values_list("pk", flat=True)),
+        "records_views": report.records_views,
+        "views_justification": report.views_justification,
         "version": report.version,
     }
     if report.original_scheme == GradingScheme.G5X5X5 and len(grade) == 3:

@@ -1,5 +1,6 @@
-"""Reads of intelligence are audited like changes: each page or API read of a report, source
-or requirement, and each search, leaves an event in the audit trail."""
+"""Reads of intelligence are audited like changes: each search of reports, sources or
+requirements leaves an event in the audit trail. Opening one record is audited by
+ilp.governance.access, with its purpose."""
 
 from __future__ import annotations
 
@@ -17,11 +18,6 @@ SEARCH_KEYS = ("q",)
 def _clean(text: str) -> str:
     # PostgreSQL's JSON cannot hold NUL; the trail keeps the rest of what was sent.
     return text.replace("\x00", "")[:500]
-
-
-def audit_view(*, actor: Any, obj: Model, **details: Any) -> None:
-    """Record that the actor read one record."""
-    audit_record(actor=actor, action=AuditEvent.Action.VIEW, obj=obj, details=details or None)
 
 
 def audit_search(*, actor: Any, model: type[Model], params: Mapping[str, Any]) -> None:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
@@ -20,10 +21,11 @@ from collection.reports import selectors as reads
 from collection.reports import services
 from collection.reports.filters import RequirementFilterSet, non_empty
 from collection.reports.forms import VersionForm, add_service_errors
-from collection.reports.reading import audit_search, audit_view
+from collection.reports.reading import audit_search
 from collection.reports.source_forms import RequirementForm
 from collection.reports.views import PAGE_SIZE, is_htmx, querystring_without_page
 from ilp.actors import actor_of
+from ilp.governance.access import record_opened
 
 FIELDS = (
     "title",
@@ -71,7 +73,11 @@ class RequirementDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
         requirement = get_object_or_404(selectors.requirement_list(actor=actor), pk=pk)
-        audit_view(actor=actor, obj=requirement)
+        opened = record_opened(
+            request, requirement, back_url=reverse("collection:requirement_list")
+        )
+        if opened is not None:
+            return opened
         answers = reads.requirement_answers(actor=actor, requirement=requirement)
         context = {
             "requirement": requirement,
@@ -82,12 +88,15 @@ class RequirementDetailView(LoginRequiredMixin, View):
         }
         return render(request, "collection/reports/requirement_detail.html", context)
 
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The purpose form of a restricted requirement posts here (see record_opened)."""
+        return self.get(request, pk)
+
 
 class RequirementCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """Open a requirement."""
 
     permission_required = "collection.add_intelligencerequirement"
-    raise_exception = True
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_form(RequirementForm(actor=actor_of(request)))

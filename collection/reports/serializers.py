@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collection import selectors
+from collection.entities.api_support import StrictBooleanField
 from collection.models import IntelligenceRequirement, Report, ReportLink, Source
 from collection.reports import selectors as reads
 from collection.reports.entity_kinds import KIND_CHOICES
@@ -114,8 +115,22 @@ def link_data(link: ReportLink) -> dict[str, Any]:
     }
 
 
+RECORDS_VIEWS_HELP = (
+    "The report records political, religious or social views, associations or activities: "
+    "allowed only when they relate directly to criminal conduct (28 CFR Part 23 §23.20(b))."
+)
+VIEWS_JUSTIFICATION_HELP = (
+    "How those views or activities relate directly to criminal conduct. Required (at least 20 "
+    "characters) when records_views is true; without it the write is refused with 400 naming "
+    "views_justification."
+)
+
+
 class ReportSerializer(ModelSerializer):
     """A report as listed: its grade in 3x5x2 and as originally given, handling and workflow."""
+
+    records_views = serializers.BooleanField(read_only=True, help_text=RECORDS_VIEWS_HELP)
+    views_justification = serializers.CharField(read_only=True, help_text=VIEWS_JUSTIFICATION_HELP)
 
     grade = serializers.CharField(read_only=True, help_text="3x5x2, e.g. '2B P'.")
     source = SourceBriefSerializer(read_only=True)  # type: ignore[assignment]
@@ -148,6 +163,8 @@ class ReportSerializer(ModelSerializer):
             "approved_by",
             "approved_at",
             "requirements",
+            "records_views",
+            "views_justification",
             "version",
             "created_at",
             "updated_at",
@@ -222,6 +239,10 @@ class ReportCreateSerializer(GradeFields):
         choices=Classification.choices, default=Classification.OFFICIAL
     )
     requirements = ScopedPrimaryKeyField(selectors.requirement_list, many=True, required=False)
+    records_views = StrictBooleanField(required=False, help_text=RECORDS_VIEWS_HELP)
+    views_justification = StrictCharField(
+        required=False, allow_blank=True, max_length=2000, help_text=VIEWS_JUSTIFICATION_HELP
+    )
 
 
 class ReportUpdateSerializer(ReportCreateSerializer, VersionedPatch):

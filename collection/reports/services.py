@@ -55,6 +55,27 @@ __all__ = [
 
 EDITABLE = (Report.Status.DRAFT, Report.Status.RETURNED)
 REFERENCE_DIGITS = 6
+# 28 CFR Part 23 §23.20(b): views and activities only when tied to crime, and saying how.
+JUSTIFICATION_MIN_LENGTH = 20
+VIEWS_FIELDS = ("records_views", "views_justification")
+
+
+def _check_views(records_views: bool, justification: str, errors: dict[str, str]) -> None:
+    if records_views and len(justification.strip()) < JUSTIFICATION_MIN_LENGTH:
+        errors["views_justification"] = (
+            "A report may record political, religious or social views, associations or "
+            "activities only when they relate directly to criminal conduct (28 CFR Part 23): "
+            f"say how, in at least {JUSTIFICATION_MIN_LENGTH} characters."
+        )
+
+
+def _views_changes(before: dict[str, Any], report: Report) -> dict[str, dict[str, Any]]:
+    """Before and after of the entry-criteria fields that changed, for the audit trail."""
+    return {
+        name: {"before": before[name], "after": getattr(report, name)}
+        for name in VIEWS_FIELDS
+        if getattr(report, name) != before[name]
+    }
 
 
 def _last_editor(report: Report) -> str:
@@ -146,9 +167,12 @@ def report_create(
     grade: GradeInput,
     classification: int = Classification.OFFICIAL,
     requirements: Iterable[IntelligenceRequirement] = (),
+    records_views: bool = False,
+    views_justification: str = "",
 ) -> Report:
     """Log a new report as a draft of the actor, graded in any scheme (stored with its 3x5x2
-    equivalent) and given the agency's next reference."""
+    equivalent) and given the agency's next reference. A report recording political, religious
+    or social views or activities needs a justification tying them to criminal conduct."""
     if not actor.has_perm("collection.add_report") or actor.agency_id is None:
         raise PermissionDenied("You may not log intelligence reports.")
     requirements = list(requirements)
@@ -159,6 +183,8 @@ def report_create(
         classification=classification,
         requirements=requirements,
     )
+    views_justification = views_justification.strip()
+    _check_views(records_views, views_justification, errors)
     grading = _grade_fields(grade, errors)
     if errors:
         raise ValidationError(errors)
@@ -175,6 +201,8 @@ def report_create(
             classification=classification,
             author=actor,
             created_by=actor,
+            records_views=records_views,
+            views_justification=views_justification,
             **grading,
         )
         report.full_clean()
@@ -184,7 +212,10 @@ def report_create(
         except IntegrityError:
             continue  # another agency took the number between our check and our insert
         report.requirements.set(requirements)
-        audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=report)
+        before = {"records_views": False, "views_justification": ""}
+        changes = _views_changes(before, report)
+        details = {"changes": changes} if changes else None
+        audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=report, details=details)
         return report
     raise ValidationError("Could not allocate a report reference; try again.")
 
@@ -212,9 +243,12 @@ def report_update(
     grade: GradeInput | None = None,
     classification: int | None = None,
     requirements: Iterable[IntelligenceRequirement] | None = None,
+    records_views: bool | None = None,
+    views_justification: str | None = None,
 ) -> Report:
     """Edit a draft or returned report from the copy at ``version``; a stale copy is refused
-    with who changed it and when, and nothing is overwritten. ``None`` leaves a field alone."""
+    with who changed it and when, and nothing is overwritten. ``None`` leaves a field alone.
+    The trail keeps the before and after of the views-and-activities fields."""
     current = Report.objects.select_related("author", "approved_by").get(pk=report.pk)
     _editable_by_author(actor, current, "edit")
     check_version("report", _last_editor(current), current, version)
@@ -224,6 +258,10 @@ def report_update(
         "received_at": received_at,
         "source": source,
         "classification": classification,
+        "records_views": records_views,
+        "views_justification": (
+            views_justification.strip() if views_justification is not None else None
+        ),
     }
     changes = {name: value for name, value in given.items() if value is not None}
     new_requirements = None if requirements is None else list(requirements)
@@ -236,10 +274,16 @@ def report_update(
         keep=current.requirements.values_list("pk", flat=True),
         current_source_id=current.source_id,
     )
+    _check_views(
+        changes.get("records_views", current.records_views),
+        changes.get("views_justification", current.views_justification),
+        errors,
+    )
     if grade is not None:
         changes.update(_grade_fields(grade, errors))
     if errors:
         raise ValidationError(errors)
+    before = {name: getattr(current, name) for name in VIEWS_FIELDS}
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
@@ -247,7 +291,11 @@ def report_update(
     if new_requirements is not None:
         current.requirements.set(new_requirements)
     fields = sorted(changes) + (["requirements"] if new_requirements is not None else [])
-    audit_record(actor=actor, action=CHANGE, obj=current, details={"fields": fields})
+    details: dict[str, Any] = {"fields": fields}
+    views = _views_changes(before, current)
+    if views:
+        details["changes"] = views
+    audit_record(actor=actor, action=CHANGE, obj=current, details=details)
     return current
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
@@ -22,10 +23,11 @@ from collection.reports import selectors as reads
 from collection.reports import services
 from collection.reports.filters import SourceFilterSet, non_empty
 from collection.reports.forms import add_service_errors
-from collection.reports.reading import audit_search, audit_view
+from collection.reports.reading import audit_search
 from collection.reports.source_forms import SourceForm
 from collection.reports.views import PAGE_SIZE, is_htmx, querystring_without_page
 from ilp.actors import actor_of
+from ilp.governance.access import record_opened
 
 
 class SourceListView(LoginRequiredMixin, View):
@@ -65,7 +67,14 @@ class SourceDetailView(LoginRequiredMixin, View):
         actor = actor_of(request)
         source = get_object_or_404(selectors.source_list(actor=actor), pk=pk)
         identity_visible = selectors.source_identity_visible(actor=actor, source=source)
-        audit_view(actor=actor, obj=source, identity_shown=identity_visible)
+        opened = record_opened(
+            request,
+            source,
+            details={"identity_shown": identity_visible},
+            back_url=reverse("collection:source_list"),
+        )
+        if opened is not None:
+            return opened
         context = {
             "source": source,
             "identity_visible": identity_visible,
@@ -76,12 +85,15 @@ class SourceDetailView(LoginRequiredMixin, View):
         }
         return render(request, "collection/reports/source_detail.html", context)
 
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The purpose form of a restricted source posts here (see record_opened)."""
+        return self.get(request, pk)
+
 
 class SourceCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """Register a source."""
 
     permission_required = "collection.add_source"
-    raise_exception = True
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_form(SourceForm(actor=actor_of(request)))

@@ -24,8 +24,9 @@ from collection.reports.filters import ReportFilterSet, non_empty
 from collection.reports.forms import ReportForm, ReturnForm, VersionForm, add_service_errors
 from collection.reports.grading import original_label
 from collection.reports.links import links_context
-from collection.reports.reading import audit_search, audit_view
+from collection.reports.reading import audit_search
 from ilp.actors import actor_of
+from ilp.governance.access import record_opened
 
 PAGE_SIZE = 25
 
@@ -81,7 +82,9 @@ class ReportDetailView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_of(request)
         report = get_object_or_404(selectors.report_list(actor=actor), pk=pk)
-        audit_view(actor=actor, obj=report)
+        opened = record_opened(request, report, back_url=reverse("collection:report_list"))
+        if opened is not None:
+            return opened
         context = {
             "report": report,
             "original_grade": original_label(report.original_scheme, report.original_grade),
@@ -95,12 +98,15 @@ class ReportDetailView(LoginRequiredMixin, View):
         }
         return render(request, "collection/reports/report_detail.html", context)
 
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The purpose form of a restricted report posts here (see record_opened)."""
+        return self.get(request, pk)
+
 
 class ReportCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """Log a new report (saved as a draft of its author)."""
 
     permission_required = "collection.add_report"
-    raise_exception = True
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_form(ReportForm(actor=actor_of(request)))
@@ -120,6 +126,8 @@ class ReportCreateView(LoginRequiredMixin, PermissionRequiredMixin, View):
                     grade=form.grade_input(),
                     classification=data["classification"],
                     requirements=data["requirements"],
+                    records_views=data["records_views"],
+                    views_justification=data["views_justification"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, ReportForm.ALIASES)
@@ -167,6 +175,8 @@ class ReportUpdateView(ReportCreateView):
                     grade=form.grade_input(),
                     classification=data["classification"],
                     requirements=data["requirements"],
+                    records_views=data["records_views"],
+                    views_justification=data["views_justification"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, ReportForm.ALIASES)

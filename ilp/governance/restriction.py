@@ -40,6 +40,8 @@ def record_restrict(
         .exists()
     ):
         raise PermissionDenied("You cannot restrict a record you cannot see.")
+    if record.agency_id != actor.agency_id:
+        raise PermissionDenied("Only the agency that owns a record may restrict it.")
     users, units = list(users), list(units)
     for user in users:
         if user.agency_id != record.agency_id:

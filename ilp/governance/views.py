@@ -34,6 +34,24 @@ def _record(request: HttpRequest, content_type_id: int, pk: int) -> Record:
     )
 
 
+def _shareable(request: HttpRequest, content_type_id: int, pk: int) -> Record:
+    """A record the user may see (else 404) and share (else 403): sharing is a supervisor's act
+    (ilp.add_dissemination), and the page lists every earlier recipient and purpose."""
+    record = _record(request, content_type_id, pk)
+    if not actor_of(request).has_perm("ilp.add_dissemination"):
+        raise PermissionDenied("Your role may not share records.")
+    return record
+
+
+def _own_agencys(request: HttpRequest, content_type_id: int, pk: int) -> Record:
+    """A record the user may see (else 404) of their own agency (else 403): a partner who was
+    shared a record may not restrict it, nor read the owning agency's staff on this page."""
+    record = _record(request, content_type_id, pk)
+    if record.agency_id != actor_of(request).agency_id:
+        raise PermissionDenied("Only the agency that owns a record may restrict it.")
+    return record
+
+
 def _add_errors(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -96,7 +114,7 @@ class ShareView(LoginRequiredMixin, View):
     template = "ilp/governance/share.html"
 
     def get(self, request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
-        record = _record(request, content_type_id, pk)
+        record = _shareable(request, content_type_id, pk)
         form = ShareForm(actor=actor_of(request))
         return render(request, self.template, self._context(record, form))
 
@@ -105,7 +123,7 @@ class ShareView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
         actor = actor_of(request)
-        record = _record(request, content_type_id, pk)
+        record = _shareable(request, content_type_id, pk)
         form = ShareForm(request.POST, actor=actor)
         if form.is_valid():
             try:
@@ -126,7 +144,7 @@ class RestrictView(LoginRequiredMixin, View):
     template = "ilp/governance/restrict.html"
 
     def get(self, request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
-        record = _record(request, content_type_id, pk)
+        record = _own_agencys(request, content_type_id, pk)
         form = RestrictForm(agency_id=record.agency_id)
         return render(
             request,
@@ -136,7 +154,7 @@ class RestrictView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
         actor = actor_of(request)
-        record = _record(request, content_type_id, pk)
+        record = _own_agencys(request, content_type_id, pk)
         form = RestrictForm(request.POST, agency_id=record.agency_id)
         if form.is_valid():
             try:

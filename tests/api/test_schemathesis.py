@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -56,7 +57,9 @@ def test_api_conforms_to_its_schema_under_fuzzing(
     other_agency: Agency,
 ) -> None:
     away_unit = UnitFactory(agency=other_agency, code="AI", name="Away Intelligence")
-    away_analyst = UserFactory(username="away-analyst", unit=away_unit, role=Role.ANALYST)
+    away_analyst = cast(
+        User, UserFactory(username="away-analyst", unit=away_unit, role=Role.ANALYST)
+    )
     # The first entry is the identity requests are sent as; peers are named in schemathesis.toml.
     auth = _wfc_document(
         tmp_path / "wfc-auth.json",

@@ -15,7 +15,18 @@ from django.core.management.base import BaseCommand, CommandError
 from analysis.files import FileEvents, read_events
 from analysis.methods.errors import MethodInputError
 
-METHODS = ("kde", "gistar", "near_repeat")
+METHODS = (
+    "kde",
+    "gistar",
+    "near_repeat",
+    "repeats",
+    "ranking",
+    "network",
+    "temporal",
+    "forecast",
+)
+#: Methods that read their own columns (ids, times, harm) and need no coordinates.
+TABLE_METHODS = ("repeats", "ranking", "network")
 
 
 def _floats(text: str) -> list[float]:
@@ -59,8 +70,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("method", choices=METHODS)
         parser.add_argument("--csv", required=True, type=Path, help="the events file")
-        parser.add_argument("--x", required=True, help="column of x (metres) or longitude")
-        parser.add_argument("--y", required=True, help="column of y (metres) or latitude")
+        parser.add_argument("--x", help="column of x (metres) or longitude")
+        parser.add_argument("--y", help="column of y (metres) or latitude")
         parser.add_argument("--time", help="column of the event time (near_repeat)")
         parser.add_argument("--time-format", help="strptime format of --time (default ISO)")
         parser.add_argument(
@@ -78,11 +89,72 @@ class Command(BaseCommand):
         parser.add_argument("--metric", choices=["manhattan", "euclidean"], default="manhattan")
         parser.add_argument("--permutations", type=int, default=999)
         parser.add_argument("--seed", type=int)
+        parser.add_argument(
+            "--id", help="column of the place or victim id (repeats), offender id (ranking)"
+        )
+        parser.add_argument("--harm", help="column of harm weights, e.g. CHI days")
+        parser.add_argument(
+            "--place-precision",
+            type=float,
+            help="repeats without --id: points within this many metres are one place (default 1)",
+        )
+        parser.add_argument("--top-percent", help="repeats: top shares, e.g. 1,5,10,20")
+        parser.add_argument("--within-days", help="repeats: time-to-repeat limits, e.g. 7,30,365")
+        parser.add_argument("--top", type=int, help="repeats, ranking: rows listed (default 100)")
+        parser.add_argument(
+            "--as-of", help="ranking: ISO date-time to rank at (default: the latest offence)"
+        )
+        parser.add_argument("--window-days", type=float, help="ranking: window (default 365)")
+        parser.add_argument(
+            "--weights",
+            help="ranking: recency,frequency,harm weights (default 1,1,1; 1,1,0 without --harm)",
+        )
+        parser.add_argument("--group", help="network: column of the incident (or group) id")
+        parser.add_argument("--person", help="network: column of the person id")
+        parser.add_argument(
+            "--min-weight", type=int, help="network: weakest link kept (shared groups, default 1)"
+        )
+        parser.add_argument(
+            "--resolution", type=float, help="network: community resolution (default 1)"
+        )
+        parser.add_argument(
+            "--spike-baseline", type=int, help="temporal: weeks a week is compared with (4)"
+        )
+        parser.add_argument("--spike-alpha", type=float, help="temporal: spike level (0.01)")
+        parser.add_argument(
+            "--spike-correction", choices=["none", "bh", "bonferroni"], help="temporal: (none)"
+        )
+        parser.add_argument("--period-days", type=int, help="forecast: period length (28)")
+        parser.add_argument("--top-k", type=int, help="forecast: cells forecast (20)")
+        parser.add_argument(
+            "--area-share", type=float, help="forecast: percent of the area instead of --top-k"
+        )
+        parser.add_argument(
+            "--forecast-method",
+            choices=["last", "moving_average", "ewma"],
+            help="forecast: how cells are scored from the past (last)",
+        )
+        parser.add_argument(
+            "--average-periods", type=int, help="forecast moving_average: periods averaged (4)"
+        )
+        parser.add_argument(
+            "--half-life", type=float, help="forecast ewma: half-life in periods (2)"
+        )
+        parser.add_argument(
+            "--next-period",
+            action="store_true",
+            help="forecast: forecast the period after the data instead of scoring the last one",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         method = options["method"]
-        if method == "near_repeat" and not options["time"]:
-            raise CommandError("near_repeat needs --time, the column of event times")
+        if method in TABLE_METHODS:
+            self.handle_table(method, options)
+            return
+        if not options["x"] or not options["y"]:
+            raise CommandError(f"{method} needs --x and --y, the columns of the coordinates")
+        if method in ("near_repeat", "temporal", "forecast") and not options["time"]:
+            raise CommandError(f"{method} needs --time, the column of event times")
         try:
             events = read_events(
                 options["csv"],
@@ -102,6 +174,23 @@ class Command(BaseCommand):
             **result,
         }
         self.stdout.write(json.dumps(jsonable(output), allow_nan=False))
+
+    def handle_table(self, method: str, options: dict[str, Any]) -> None:
+        """repeats, ranking and network: columns read by the method's own file reader."""
+        from analysis.runners.network import network_from_file
+        from analysis.runners.ranking import ranking_from_file
+        from analysis.runners.repeats import repeats_from_file
+
+        run = {
+            "repeats": repeats_from_file,
+            "ranking": ranking_from_file,
+            "network": network_from_file,
+        }[method]
+        try:
+            result = run(options)
+        except MethodInputError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(jsonable({"method": method, **result}), allow_nan=False))
 
     def _required(self, options: dict[str, Any], *names: str) -> None:
         for name in names:
@@ -200,3 +289,13 @@ class Command(BaseCommand):
         output = result.as_dict()
         output.pop("events")
         return output
+
+    def run_temporal(self, events: FileEvents, options: dict[str, Any]) -> dict[str, Any]:
+        from analysis.runners.temporal import temporal_from_events
+
+        return temporal_from_events(events, options)
+
+    def run_forecast(self, events: FileEvents, options: dict[str, Any]) -> dict[str, Any]:
+        from analysis.runners.forecast import forecast_from_events
+
+        return forecast_from_events(events, options)

@@ -1,0 +1,385 @@
+"""Offender ranking by recency, frequency and harm (RFH) over the people recorded as offenders
+(and, by default, suspects) in the job's incidents, as the job's user may see them.
+
+Also here, because the ranking and the repeat-victim tables both name people: the render-time
+name look-up (names are never stored in a result, so each viewer sees only the people they may
+see), and the small CSV reader of ``manage.py analyse`` for files with id columns rather than
+coordinates.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from numpy.typing import NDArray
+
+from analysis.files import MISSING, _as_datetime64, _number, _time
+from analysis.inputs import IncidentArrays, PeopleLinks
+from analysis.methods.errors import MethodInputError
+from analysis.runners.base import Progress, choice, number, plain
+from ilp.models import User
+from ilp.selectors import person_list
+
+#: Most offenders a result keeps (the highest scores first).
+MAX_ROWS = 1000
+ROLE_SETS: dict[str, tuple[str, ...]] = {
+    "offender_suspect": ("offender", "suspect"),
+    "offender": ("offender",),
+}
+#: Columns of the CSV export: person ids, not names (a file leaves the platform's access
+#: control, so who someone is stays a look-up on the platform).
+RANKING_COLUMNS = [
+    "rank",
+    "person_id",
+    "score",
+    "recency_days",
+    "recency_score",
+    "frequency",
+    "frequency_score",
+    "harm",
+    "harm_score",
+    "last_offence",
+]
+
+
+# -- Parameters and run ------------------------------------------------------------------------
+
+
+def whole(params: dict[str, Any], name: str, default: int, low: int, high: int) -> int:
+    """A whole number parameter in ``[low, high]``."""
+    value = number(params, name, default, low, high)
+    if value != int(value):
+        raise ValidationError({name: "Give a whole number."})
+    return int(value)
+
+
+def clean_ranking(params: dict[str, Any]) -> dict[str, Any]:
+    """Window, component weights, which roles count as offending, rows kept, optional as-of."""
+    cleaned: dict[str, Any] = {
+        "window_days": number(params, "window_days", 365, 1, 3650),
+        "recency_weight": number(params, "recency_weight", 1, 0, 100),
+        "frequency_weight": number(params, "frequency_weight", 1, 0, 100),
+        "harm_weight": number(params, "harm_weight", 1, 0, 100),
+        "roles": choice(params, "roles", "offender_suspect", tuple(ROLE_SETS)),
+        "top_n": whole(params, "top_n", 100, 1, MAX_ROWS),
+    }
+    if cleaned["recency_weight"] + cleaned["frequency_weight"] + cleaned["harm_weight"] <= 0:
+        raise ValidationError(
+            {"recency_weight": "At least one of the three weights must be above 0."}
+        )
+    raw = params.get("as_of")
+    if raw not in (None, ""):
+        when = raw if isinstance(raw, datetime) else parse_datetime(str(raw))
+        if when is None or when.tzinfo is None:
+            raise ValidationError({"as_of": "Give a date-time with a time zone."})
+        cleaned["as_of"] = when.astimezone(UTC).isoformat()
+    return cleaned
+
+
+def offending(people: PeopleLinks | None, roles: tuple[str, ...]) -> Offences:
+    """One row per incident a visible person offended in (in any of ``roles``): a person
+    recorded as both offender and suspect in one incident counts once."""
+    if people is None:
+        raise MethodInputError("the people linked to the incidents were not loaded")
+    mask = np.isin(people.incident_roles, roles)
+    pairs = np.stack([people.incident_ids[mask], people.incident_person_ids[mask]], axis=1)
+    _, first = np.unique(pairs, axis=0, return_index=True)
+    keep = np.flatnonzero(mask)[np.sort(first)]
+    return Offences(
+        incident_ids=people.incident_ids[keep],
+        person_ids=people.incident_person_ids[keep],
+        times=people.incident_times[keep],
+        harm=people.incident_harm[keep],
+    )
+
+
+@dataclass(frozen=True)
+class Offences:
+    """Offences as parallel arrays: incident, person, start time (UTC) and harm weight."""
+
+    incident_ids: NDArray[np.int64]
+    person_ids: NDArray[np.int64]
+    times: NDArray[np.datetime64]
+    harm: NDArray[np.float64]
+
+
+def _as_of(arrays: IncidentArrays, params: dict[str, Any]) -> tuple[datetime, str]:
+    if params.get("as_of"):
+        parsed = parse_datetime(str(params["as_of"]))
+        assert parsed is not None
+        return parsed.astimezone(UTC), "the as-of parameter"
+    if arrays.period_end is not None:
+        return arrays.period_end.astimezone(UTC), "the end of the period"
+    return timezone.now().astimezone(UTC), "the time the analysis ran (no period end was given)"
+
+
+def run_ranking(
+    arrays: IncidentArrays, params: dict[str, Any], seed: int, progress: Progress
+) -> dict[str, Any]:
+    """Rank the visible offenders of the job's incidents by recency, frequency and harm."""
+    from analysis.methods.ranking import rfh_ranking
+
+    roles = ROLE_SETS[params["roles"]]
+    offences = offending(arrays.people, roles)
+    if offences.person_ids.size == 0:
+        raise MethodInputError(
+            f"none of the {arrays.count} incident(s) has a person you may see recorded as "
+            f"{' or '.join(roles)}; widen the period or offences, or count suspects too"
+        )
+    as_of, as_of_source = _as_of(arrays, params)
+    progress(30)
+    weights = (params["recency_weight"], params["frequency_weight"], params["harm_weight"])
+    ranked = rfh_ranking(
+        offences.person_ids,
+        offences.times,
+        offences.harm,
+        as_of=np.datetime64(as_of.replace(tzinfo=None), "s"),
+        window_days=params["window_days"],
+        weights=weights,
+    )
+    progress(80)
+    shown = min(int(params["top_n"]), int(ranked.ids.size))
+    last = as_of.timestamp() - ranked.recency_days * 86400.0
+    rows = [
+        {
+            "rank": i + 1,
+            "person": int(ranked.ids[i]),
+            "score": plain(ranked.score[i]),
+            "recency_days": plain(ranked.recency_days[i]),
+            "recency_score": plain(ranked.recency_score[i]),
+            "frequency": int(ranked.frequency[i]),
+            "frequency_score": plain(ranked.frequency_score[i]),
+            "harm": plain(ranked.harm[i]),
+            "harm_score": plain(ranked.harm_score[i]),
+            "last_offence": datetime.fromtimestamp(round(float(last[i])), tz=UTC).isoformat(),
+        }
+        for i in range(shown)
+    ]
+    return {
+        "as_of": as_of.isoformat(),
+        "as_of_source": as_of_source,
+        "window_days": ranked.window_days,
+        "weights": list(ranked.weights),
+        "roles": list(roles),
+        "offenders": int(ranked.ids.size),
+        "shown": shown,
+        "offences_in_window": ranked.offences_in_window,
+        "offences_before_window": ranked.offences_before_window,
+        "offences_after_as_of": ranked.offences_after_as_of,
+        "rows": rows,
+    }
+
+
+# -- People named at render time ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonLabel:
+    """How a person in a result is shown to one viewer: a name and link, or only the id."""
+
+    id: int
+    name: str
+    url: str
+    visible: bool
+
+
+def person_labels(*, actor: User, ids: list[int]) -> dict[int, PersonLabel]:
+    """Each id's label for ``actor``: people they may not see are ``Person #id (not visible to
+    you)``, without a link, so a result never names someone to a viewer who may not see them."""
+    visible = {person.pk: person for person in person_list(actor=actor).filter(pk__in=set(ids))}
+    labels = {}
+    for pk in ids:
+        person = visible.get(pk)
+        if person is None:
+            labels[pk] = PersonLabel(pk, f"Person #{pk} (not visible to you)", "", False)
+        else:
+            url = reverse("collection:person_detail", args=[pk])
+            labels[pk] = PersonLabel(pk, str(person), url, True)
+    return labels
+
+
+def local_time(value: Any) -> datetime | None:
+    """A stored ISO time as an aware datetime in the current zone (None when absent)."""
+    parsed = parse_datetime(str(value or ""))
+    return None if parsed is None else timezone.localtime(parsed)
+
+
+def ranking_view(*, actor: User, result: dict[str, Any]) -> dict[str, Any]:
+    """The ranking table with names looked up for ``actor``."""
+    rows = result.get("rows") or []
+    labels = person_labels(actor=actor, ids=[int(row["person"]) for row in rows])
+    return {
+        "rows": [
+            {**row, "label": labels[int(row["person"])], "last": local_time(row["last_offence"])}
+            for row in rows
+        ],
+        "as_of": local_time(result.get("as_of")),
+        "hidden": sum(1 for label in labels.values() if not label.visible),
+    }
+
+
+def ranking_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The CSV rows of a ranking: person ids and each component beside the score."""
+    return [{**row, "person_id": row["person"]} for row in result.get("rows") or []]
+
+
+# -- Files (manage.py analyse) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileTable:
+    """Columns read from a CSV file as text, rows with a missing value left out and counted."""
+
+    columns: dict[str, list[str]]
+    row_numbers: list[int]
+    skipped_rows: int
+
+
+def read_table(path: Path, columns: list[str]) -> FileTable:
+    """Read ``columns`` from ``path``; a row missing any of them is skipped and counted."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise MethodInputError(
+                    f"the file has no column {', '.join(repr(c) for c in missing)}; "
+                    f"its columns are {', '.join(header) or 'none'}"
+                )
+            values: dict[str, list[str]] = {c: [] for c in columns}
+            numbers: list[int] = []
+            skipped = 0
+            for row_number, row in enumerate(reader, start=2):
+                cells = [(row.get(c) or "").strip() for c in columns]
+                if any(v.lower() in MISSING for v in cells):
+                    skipped += 1
+                    continue
+                numbers.append(row_number)
+                for column, value in zip(columns, cells, strict=True):
+                    values[column].append(value)
+    except FileNotFoundError:
+        raise MethodInputError(f"no such file: {path}") from None
+    except UnicodeDecodeError as exc:
+        raise MethodInputError(f"the file is not UTF-8 text: {exc}") from None
+    except csv.Error as exc:
+        raise MethodInputError(f"the file is not readable CSV: {exc}") from None
+    if not numbers:
+        raise MethodInputError(f"the file has no rows with values in {', '.join(columns)}")
+    return FileTable(columns=values, row_numbers=numbers, skipped_rows=skipped)
+
+
+def file_numbers(table: FileTable, column: str) -> NDArray[np.float64]:
+    """A column as finite numbers (a row that holds anything else is refused, with its number)."""
+    return np.array(
+        [
+            _number(v, row, column)
+            for v, row in zip(table.columns[column], table.row_numbers, strict=True)
+        ],
+        dtype=np.float64,
+    )
+
+
+def file_times(table: FileTable, column: str, time_format: str | None) -> NDArray[np.datetime64]:
+    """A column as times (ISO, or ``time_format``), aware ones in UTC."""
+    parsed = [
+        _time(v, row, column, time_format)
+        for v, row in zip(table.columns[column], table.row_numbers, strict=True)
+    ]
+    return _as_datetime64(parsed)
+
+
+def file_codes(table: FileTable, column: str) -> tuple[NDArray[np.int64], list[str]]:
+    """An id column (any text) as whole-number codes, and the id of each code."""
+    names, codes = np.unique(np.array(table.columns[column], dtype=str), return_inverse=True)
+    return codes.ravel().astype(np.int64), [str(n) for n in names]
+
+
+def numbers_option(text: str | None, name: str) -> list[float] | None:
+    """A comma-separated list of numbers from the command line."""
+    if text is None:
+        return None
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise MethodInputError(
+            f"--{name} takes numbers separated by commas; got {text!r}"
+        ) from None
+
+
+def ranking_from_file(options: dict[str, Any]) -> dict[str, Any]:
+    """``analyse ranking``: one row per offence (offender id, time, optional harm weight)."""
+    from analysis.methods.ranking import rfh_ranking
+
+    if not options.get("id") or not options.get("time"):
+        raise MethodInputError("ranking needs --id (the offender column) and --time")
+    wanted = [options["id"], options["time"]] + ([options["harm"]] if options.get("harm") else [])
+    table = read_table(options["csv"], wanted)
+    codes, names = file_codes(table, options["id"])
+    times = file_times(table, options["time"], options.get("time_format"))
+    weights = numbers_option(options.get("weights"), "weights")
+    if options.get("harm"):
+        harm = file_numbers(table, options["harm"])
+        weights = weights or [1.0, 1.0, 1.0]
+    else:
+        # Without harm weights every offence weighs the same, so harm would repeat frequency.
+        harm = np.zeros(codes.size)
+        weights = weights or [1.0, 1.0, 0.0]
+        if len(weights) == 3 and weights[2] > 0:
+            raise MethodInputError("a harm weight needs --harm, the column of harm weights")
+    as_of: Any
+    if options.get("as_of"):
+        as_of, as_of_source = file_as_of(options["as_of"]), "--as-of"
+    else:
+        as_of, as_of_source = times.max(), "the latest offence in the file"
+    window = 365.0 if options.get("window_days") is None else options["window_days"]
+    ranked = rfh_ranking(codes, times, harm, as_of=as_of, window_days=window, weights=weights)
+    top = options.get("top") or ranked.ids.size
+    return {
+        "events": int(codes.size),
+        "skipped_rows": table.skipped_rows,
+        "as_of": str(np.datetime64(as_of, "s")),
+        "as_of_source": as_of_source,
+        "window_days": ranked.window_days,
+        "weights": list(ranked.weights),
+        "offenders": int(ranked.ids.size),
+        "offences_in_window": ranked.offences_in_window,
+        "offences_before_window": ranked.offences_before_window,
+        "offences_after_as_of": ranked.offences_after_as_of,
+        "ranking": [
+            {
+                "rank": i + 1,
+                "id": names[int(ranked.ids[i])],
+                "score": float(ranked.score[i]),
+                "recency_days": float(ranked.recency_days[i]),
+                "recency_score": float(ranked.recency_score[i]),
+                "frequency": int(ranked.frequency[i]),
+                "frequency_score": float(ranked.frequency_score[i]),
+                "harm": float(ranked.harm[i]) if options.get("harm") else None,
+                "harm_score": float(ranked.harm_score[i]) if options.get("harm") else None,
+            }
+            for i in range(min(int(top), int(ranked.ids.size)))
+        ],
+    }
+
+
+def file_as_of(text: str) -> datetime:
+    """``--as-of``: an ISO date or date-time, naive (like the file's times) or in UTC."""
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise MethodInputError(
+            f"--as-of {text!r} is not a date or date-time (ISO 8601, e.g. 2026-03-01)"
+        ) from None
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
