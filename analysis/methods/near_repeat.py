@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -102,6 +103,7 @@ def knox_test(
     metric: Metric = "manhattan",
     permutations: int = 999,
     seed: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> KnoxResult:
     """Knox (1964) test of space-time clustering in bands, as the Near Repeat Calculator.
 
@@ -111,6 +113,8 @@ def knox_test(
     ``inf``; ``[0, 0.1, 200, 400]`` makes the bands [0, 0.1), [0.1, 200) and [200, 400).
     ``metric`` is the distance between two events: ``manhattan`` (|dx| + |dy|, the default, a
     stand-in for street distance) or ``euclidean``. See the module docstring for the method.
+    ``on_progress``, if given, is called with the number of permutations done, about a hundred
+    times over the run (it cannot change the result; a caller may raise from it to stop).
     """
     xs, ys = as_points(x, y)
     n = xs.size
@@ -138,8 +142,11 @@ def knox_test(
     observed = table(values)
     simulated = np.empty((permutations, *observed.shape), dtype=np.int64)
     rng = np.random.default_rng(seed)
+    step = max(1, permutations // 100)
     for k in range(permutations):
         simulated[k] = table(values[rng.permutation(n)])
+        if on_progress is not None and (k + 1) % step == 0:
+            on_progress(k + 1)
 
     expected = simulated.mean(axis=0)
     ratio = np.full(expected.shape, np.nan)

@@ -428,3 +428,34 @@ def test_knox_refuses_too_many_close_pairs_and_suggests_an_open_band(monkeypatch
         MethodInputError, match=r"pairs of events are within 300 .* end the spatial"
     ):
         knox_test(x, y, t, spatial_bands=[0, 300], temporal_bands=[0, 7])
+
+
+def test_progress_is_reported_through_the_permutations_without_changing_the_result() -> None:
+    rng = np.random.default_rng(5)
+    x, y, t = rng.uniform(0, 500, 60), rng.uniform(0, 500, 60), rng.uniform(0, 60, 60)
+    bands = {"spatial_bands": [0, 100, 200], "temporal_bands": [0, 7, 14]}
+    seen: list[int] = []
+    reported = knox_test(x, y, t, **bands, permutations=250, seed=3, on_progress=seen.append)
+    plain = knox_test(x, y, t, **bands, permutations=250, seed=3)
+    assert seen == list(range(2, 251, 2))
+    np.testing.assert_array_equal(reported.observed, plain.observed)
+    np.testing.assert_array_equal(reported.p_value, plain.p_value)
+
+
+def test_a_caller_may_stop_the_run_from_its_progress_callback() -> None:
+    class StopError(Exception):
+        pass
+
+    def stop(done: int) -> None:
+        raise StopError
+
+    with pytest.raises(StopError):
+        knox_test(
+            [0, 1, 2],
+            [0, 1, 2],
+            [0, 1, 2],
+            spatial_bands=[0, 5],
+            temporal_bands=[0, 5],
+            permutations=10,
+            on_progress=stop,
+        )
