@@ -305,7 +305,13 @@ def _parameter_rows(job: AnalysisJob) -> list[tuple[str, str]]:
     rows = []
     for name, value in (job.parameters or {}).items():
         label = fields[name].label if name in fields and fields[name].label else pretty_name(name)
-        shown = ", ".join(_plain(v) for v in value) if isinstance(value, list) else _plain(value)
+        choices = dict(getattr(fields.get(name), "choices", None) or [])
+        if isinstance(value, str) and value in choices:
+            shown = str(choices[value])
+        else:
+            shown = (
+                ", ".join(_plain(v) for v in value) if isinstance(value, list) else _plain(value)
+            )
         rows.append((str(label), shown))
     return rows
 
