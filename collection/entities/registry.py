@@ -16,6 +16,11 @@ def register() -> None:
     """Register navigation entries and panels (called from CollectionConfig.ready)."""
     register_nav(
         NavItem(
-            "entities", "Entities", "collection:entity_index", order=45, visible=_may_view_entities
+            "entities",
+            "Entities",
+            "collection:entity_index",
+            order=13,
+            visible=_may_view_entities,
+            group="Intelligence",
         )
     )

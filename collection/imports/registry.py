@@ -14,5 +14,12 @@ def _may_import(request: HttpRequest) -> bool:
 def register() -> None:
     """Register navigation entries and panels (called from CollectionConfig.ready)."""
     register_nav(
-        NavItem("imports", "Imports", "collection:import_list", order=140, visible=_may_import)
+        NavItem(
+            "imports",
+            "Imports",
+            "collection:import_list",
+            order=42,
+            visible=_may_import,
+            group="Crime data",
+        )
     )

@@ -44,11 +44,17 @@ def register() -> None:
             "collection:incident_list",
             order=40,
             visible=_may_view_incidents,
+            group="Crime data",
         )
     )
     register_nav(
         NavItem(
-            "incident-map", "Map", "collection:incident_map", order=41, visible=_may_view_incidents
+            "incident-map",
+            "Map",
+            "collection:incident_map",
+            order=41,
+            visible=_may_view_incidents,
+            group="Crime data",
         )
     )
     register_panel(

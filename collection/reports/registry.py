@@ -56,10 +56,24 @@ def register() -> None:
 
     register_seeder("reports, sources and requirements", seed_reports)
     register_nav(
-        NavItem("reports", "Reports", "collection:report_list", 10, _can("collection.view_report"))
+        NavItem(
+            "reports",
+            "Reports",
+            "collection:report_list",
+            10,
+            _can("collection.view_report"),
+            group="Intelligence",
+        )
     )
     register_nav(
-        NavItem("sources", "Sources", "collection:source_list", 11, _can("collection.view_source"))
+        NavItem(
+            "sources",
+            "Sources",
+            "collection:source_list",
+            11,
+            _can("collection.view_source"),
+            group="Intelligence",
+        )
     )
     register_nav(
         NavItem(
@@ -68,6 +82,7 @@ def register() -> None:
             "collection:requirement_list",
             12,
             _can("collection.view_intelligencerequirement"),
+            group="Intelligence",
         )
     )
     register_panel(
