@@ -89,6 +89,76 @@ def _time(value: str, row: int, column: str, time_format: str | None) -> datetim
     return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed
 
 
+@dataclass(frozen=True)
+class FileTable:
+    """Columns read from a CSV file as text, rows with a missing value left out and counted."""
+
+    columns: dict[str, list[str]]
+    row_numbers: list[int]
+    skipped_rows: int
+
+
+def read_table(path: Path, columns: list[str], *, what: str = "rows") -> FileTable:
+    """Read ``columns`` from ``path`` as text; a row missing any of them is skipped and counted
+    (``what`` names the rows in the error when none is left)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise MethodInputError(
+                    f"the file has no column {', '.join(repr(c) for c in missing)}; "
+                    f"its columns are {', '.join(header) or 'none'}"
+                )
+            values: dict[str, list[str]] = {c: [] for c in columns}
+            numbers: list[int] = []
+            skipped = 0
+            for row_number, row in enumerate(reader, start=2):
+                cells = [(row.get(c) or "").strip() for c in columns]
+                if any(v.lower() in MISSING for v in cells):
+                    skipped += 1
+                    continue
+                numbers.append(row_number)
+                for column, value in zip(columns, cells, strict=True):
+                    values[column].append(value)
+    except FileNotFoundError:
+        raise MethodInputError(f"no such file: {path}") from None
+    except UnicodeDecodeError as exc:
+        raise MethodInputError(f"the file is not UTF-8 text: {exc}") from None
+    except csv.Error as exc:
+        raise MethodInputError(f"the file is not readable CSV: {exc}") from None
+    if not numbers:
+        raise MethodInputError(f"the file has no {what} with values in {', '.join(columns)}")
+    return FileTable(columns=values, row_numbers=numbers, skipped_rows=skipped)
+
+
+def file_numbers(table: FileTable, column: str) -> NDArray[np.float64]:
+    """A column as finite numbers (a row that holds anything else is refused, with its number)."""
+    return np.array(
+        [
+            _number(v, row, column)
+            for v, row in zip(table.columns[column], table.row_numbers, strict=True)
+        ],
+        dtype=np.float64,
+    )
+
+
+def file_times(table: FileTable, column: str, time_format: str | None) -> NDArray[np.datetime64]:
+    """A column as times (ISO, or ``time_format``), aware ones in UTC."""
+    parsed = [
+        _time(v, row, column, time_format)
+        for v, row in zip(table.columns[column], table.row_numbers, strict=True)
+    ]
+    return _as_datetime64(parsed)
+
+
+def file_codes(table: FileTable, column: str) -> tuple[NDArray[np.int64], list[str]]:
+    """An id column (any text) as whole-number codes, and the id of each code."""
+    names, codes = np.unique(np.array(table.columns[column], dtype=str), return_inverse=True)
+    return codes.ravel().astype(np.int64), [str(n) for n in names]
+
+
 def read_events(
     path: Path,
     *,
@@ -100,41 +170,9 @@ def read_events(
 ) -> FileEvents:
     """Read events from ``path``; rows with a missing value are skipped and counted, rows with
     a value that is not a number or a time are refused with the row and column named."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-        with handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            wanted = [c for c in (x_column, y_column, time_column) if c]
-            missing = [c for c in wanted if c not in header]
-            if missing:
-                raise MethodInputError(
-                    f"the file has no column {', '.join(repr(c) for c in missing)}; "
-                    f"its columns are {', '.join(header) or 'none'}"
-                )
-            xs: list[float] = []
-            ys: list[float] = []
-            ts: list[datetime] = []
-            skipped = 0
-            for row_number, row in enumerate(reader, start=2):
-                values = [(row.get(c) or "").strip() for c in wanted]
-                if any(v.lower() in MISSING for v in values):
-                    skipped += 1
-                    continue
-                xs.append(_number(values[0], row_number, x_column))
-                ys.append(_number(values[1], row_number, y_column))
-                if time_column:
-                    ts.append(_time(values[2], row_number, time_column, time_format))
-    except FileNotFoundError:
-        raise MethodInputError(f"no such file: {path}") from None
-    except UnicodeDecodeError as exc:
-        raise MethodInputError(f"the file is not UTF-8 text: {exc}") from None
-    except csv.Error as exc:
-        raise MethodInputError(f"the file is not readable CSV: {exc}") from None
-    x = np.array(xs, dtype=np.float64)
-    y = np.array(ys, dtype=np.float64)
-    if x.size == 0:
-        raise MethodInputError(f"the file has no events with values in {', '.join(wanted)}")
+    wanted = [c for c in (x_column, y_column, time_column) if c]
+    table = read_table(path, wanted, what="events")
+    x, y = file_numbers(table, x_column), file_numbers(table, y_column)
     projection = None
     if lonlat:
         if np.any(np.abs(x) > 180) or np.any(np.abs(y) > 90):
@@ -143,8 +181,8 @@ def read_events(
             )
         projection = utm_for(x, y)
         x, y = projection.forward(x, y)
-    t = _as_datetime64(ts) if time_column else None
-    return FileEvents(x=x, y=y, t=t, skipped_rows=skipped, projection=projection)
+    t = file_times(table, time_column, time_format) if time_column else None
+    return FileEvents(x=x, y=y, t=t, skipped_rows=table.skipped_rows, projection=projection)
 
 
 def _as_datetime64(values: list[datetime]) -> NDArray[np.datetime64]:

@@ -10,7 +10,6 @@ Communities and components are numbered from 1, the largest first.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from numpy.typing import NDArray
 
+from analysis.files import read_table
 from analysis.inputs import IncidentArrays, PeopleLinks
 from analysis.methods.errors import MethodInputError
 from analysis.methods.networks import (
@@ -373,39 +373,9 @@ class FileLinks:
 def read_links(path: Path, *, group_column: str, person_column: str) -> FileLinks:
     """Read (group, person) rows from a CSV file; any text serves as an id. Rows with a
     missing value are skipped and counted."""
-    from analysis.files import MISSING
-
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in (group_column, person_column) if c not in header]
-            if missing:
-                raise MethodInputError(
-                    f"the file has no column {', '.join(repr(c) for c in missing)}; "
-                    f"its columns are {', '.join(header) or 'none'}"
-                )
-            groups: list[str] = []
-            people: list[str] = []
-            skipped = 0
-            for row in reader:
-                group = (row.get(group_column) or "").strip()
-                person = (row.get(person_column) or "").strip()
-                if group.lower() in MISSING or person.lower() in MISSING:
-                    skipped += 1
-                    continue
-                groups.append(group)
-                people.append(person)
-    except FileNotFoundError:
-        raise MethodInputError(f"no such file: {path}") from None
-    except UnicodeDecodeError as exc:
-        raise MethodInputError(f"the file is not UTF-8 text: {exc}") from None
-    except csv.Error as exc:
-        raise MethodInputError(f"the file is not readable CSV: {exc}") from None
-    if not groups:
-        raise MethodInputError(
-            f"the file has no rows with values in {group_column} and {person_column}"
-        )
+    table = read_table(path, [group_column, person_column])
+    groups, people = table.columns[group_column], table.columns[person_column]
+    skipped = table.skipped_rows
     group_codes = np.unique(np.array(groups), return_inverse=True)[1].ravel()
     labels, person_codes = np.unique(np.array(people), return_inverse=True)
     return FileLinks(

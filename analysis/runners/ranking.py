@@ -9,10 +9,8 @@ coordinates.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from numpy.typing import NDArray
 
-from analysis.files import MISSING, _as_datetime64, _number, _time
+from analysis.files import file_codes, file_numbers, file_times, read_table
 from analysis.inputs import IncidentArrays, PeopleLinks
 from analysis.methods.errors import MethodInputError
 from analysis.runners.base import Progress, choice, number, plain
@@ -233,75 +231,6 @@ def ranking_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # -- Files (manage.py analyse) -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileTable:
-    """Columns read from a CSV file as text, rows with a missing value left out and counted."""
-
-    columns: dict[str, list[str]]
-    row_numbers: list[int]
-    skipped_rows: int
-
-
-def read_table(path: Path, columns: list[str]) -> FileTable:
-    """Read ``columns`` from ``path``; a row missing any of them is skipped and counted."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise MethodInputError(
-                    f"the file has no column {', '.join(repr(c) for c in missing)}; "
-                    f"its columns are {', '.join(header) or 'none'}"
-                )
-            values: dict[str, list[str]] = {c: [] for c in columns}
-            numbers: list[int] = []
-            skipped = 0
-            for row_number, row in enumerate(reader, start=2):
-                cells = [(row.get(c) or "").strip() for c in columns]
-                if any(v.lower() in MISSING for v in cells):
-                    skipped += 1
-                    continue
-                numbers.append(row_number)
-                for column, value in zip(columns, cells, strict=True):
-                    values[column].append(value)
-    except FileNotFoundError:
-        raise MethodInputError(f"no such file: {path}") from None
-    except UnicodeDecodeError as exc:
-        raise MethodInputError(f"the file is not UTF-8 text: {exc}") from None
-    except csv.Error as exc:
-        raise MethodInputError(f"the file is not readable CSV: {exc}") from None
-    if not numbers:
-        raise MethodInputError(f"the file has no rows with values in {', '.join(columns)}")
-    return FileTable(columns=values, row_numbers=numbers, skipped_rows=skipped)
-
-
-def file_numbers(table: FileTable, column: str) -> NDArray[np.float64]:
-    """A column as finite numbers (a row that holds anything else is refused, with its number)."""
-    return np.array(
-        [
-            _number(v, row, column)
-            for v, row in zip(table.columns[column], table.row_numbers, strict=True)
-        ],
-        dtype=np.float64,
-    )
-
-
-def file_times(table: FileTable, column: str, time_format: str | None) -> NDArray[np.datetime64]:
-    """A column as times (ISO, or ``time_format``), aware ones in UTC."""
-    parsed = [
-        _time(v, row, column, time_format)
-        for v, row in zip(table.columns[column], table.row_numbers, strict=True)
-    ]
-    return _as_datetime64(parsed)
-
-
-def file_codes(table: FileTable, column: str) -> tuple[NDArray[np.int64], list[str]]:
-    """An id column (any text) as whole-number codes, and the id of each code."""
-    names, codes = np.unique(np.array(table.columns[column], dtype=str), return_inverse=True)
-    return codes.ravel().astype(np.int64), [str(n) for n in names]
 
 
 def numbers_option(text: str | None, name: str) -> list[float] | None:

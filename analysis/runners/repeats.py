@@ -19,20 +19,16 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from numpy.typing import NDArray
 
+from analysis.files import FileTable, file_codes, file_numbers, file_times, read_table
 from analysis.inputs import IncidentArrays
 from analysis.methods.errors import MethodInputError
 from analysis.runners.base import Progress, choice, plain, require_events
 from analysis.runners.ranking import (
     MAX_ROWS,
-    FileTable,
-    file_codes,
-    file_numbers,
-    file_times,
     local_time,
     numbers_option,
     offending,
     person_labels,
-    read_table,
     whole,
 )
 from ilp.models import User
