@@ -144,3 +144,45 @@ def test_supervisor_decides_from_the_queue_page(
 def test_the_queue_page_is_a_404_for_an_analyst(client: Client, analyst: User) -> None:
     client.force_login(analyst)
     assert client.get(reverse("governance:review_queue")).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_purges_at_once_purge_once_and_refuse_the_other(
+    supervisor: User, old_person: Person
+) -> None:
+    """Two supervisors' purges of one record race: the row lock lets one through; the other
+    waits, then finds the record gone and is refused. One decision, one purge event."""
+    import threading
+
+    from django.db import connection
+
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def purge() -> None:
+        try:
+            start.wait()
+            review.record_purge(
+                actor=supervisor,
+                model=Person,
+                pk=old_person.pk,
+                rationale="Purged in a race with a colleague.",
+            )
+            outcomes.append("purged")
+        except ValidationError as exc:
+            outcomes.append(f"refused: {exc.messages[0]}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=purge) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == [
+        "purged",
+        "refused: That record no longer exists: it may have just been purged.",
+    ]
+    assert ReviewDecision.objects.filter(decision="purge").count() == 1
+    assert AuditEvent.objects.filter(action="purge", object_id=str(old_person.pk)).count() == 1
+    assert not Person.objects.filter(pk=old_person.pk).exists()
