@@ -274,9 +274,11 @@ class Import(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     file_name = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    mapping = models.JSONField(default=dict, help_text="Field → column of the file.")
-    fixed_values = models.JSONField(default=dict, help_text="Field → value for every row.")
-    options = models.JSONField(default=dict, help_text="crs, time_format, time_zone.")
+    mapping = models.JSONField(default=dict, blank=True, help_text="Field → column of the file.")
+    fixed_values = models.JSONField(
+        default=dict, blank=True, help_text="Field → value for every row."
+    )
+    options = models.JSONField(default=dict, blank=True, help_text="crs, time_format, time_zone.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     rows_total = models.PositiveIntegerField(default=0)
@@ -300,7 +302,7 @@ class ImportMapping(models.Model):
     agency = models.ForeignKey("ilp.Agency", on_delete=models.CASCADE, related_name="+")
     header_signature = models.CharField(max_length=64)
     mapping = models.JSONField(default=dict)
-    options = models.JSONField(default=dict)
+    options = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
