@@ -1,20 +1,26 @@
 """Create a person, place, vehicle or organisation in place, while linking it to a report.
 
-A deliberately small create (the fields someone knows while writing a report); the full entity
-pages belong to collection's entities part.
+A deliberately small create (the fields someone knows while writing a report) through the same
+services as the full entity pages, so validation, marking and auditing are the same.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from collection.reports.entity_kinds import KINDS
-from ilp.audit import audit_record
-from ilp.models import AuditEvent, User
+from collection.entities import services
+from ilp.models import User
+
+CREATORS: dict[str, Any] = {
+    "person": services.person_create,
+    "location": services.location_create,
+    "vehicle": services.vehicle_create,
+    "organisation": services.organisation_create,
+}
 
 QUICK_FIELDS: dict[str, tuple[str, ...]] = {
     "person": ("surname", "forenames", "date_of_birth"),
@@ -27,17 +33,11 @@ QUICK_FIELDS: dict[str, tuple[str, ...]] = {
 @transaction.atomic
 def entity_create(*, actor: User, kind: str, fields: dict[str, Any]) -> Model:
     """Create an entity of ``kind`` owned by the actor's agency from the quick-create fields."""
-    described = KINDS.get(kind)
-    if described is None:
+    create = CREATORS.get(kind)
+    if create is None:
         raise ValidationError({"kind": "Choose person, location, vehicle or organisation."})
-    if not actor.has_perm(f"ilp.add_{kind}") or actor.agency_id is None:
-        raise PermissionDenied(f"You may not create a {kind}.")
     unknown = set(fields) - set(QUICK_FIELDS[kind])
     if unknown:
         raise ValidationError(f"Unknown fields for a {kind}: {', '.join(sorted(unknown))}.")
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-    entity = described.model(agency_id=actor.agency_id, created_by=actor, **values)
-    entity.full_clean()
-    entity.save()
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=entity)
+    entity: Model = create(actor=actor, **fields)
     return entity

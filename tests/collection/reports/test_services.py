@@ -352,3 +352,28 @@ def test_a_refused_link_creates_no_entity(outsider: User, draft: Report) -> None
             actor=outsider, report=draft, kind="person", fields={"surname": "Nobody"}
         )
     assert not Person.objects.exists()
+
+
+def test_a_place_created_in_place_is_checked_and_placed_like_any_other(
+    analyst: User, draft: Report
+) -> None:
+    from ilp.models import Location
+
+    with pytest.raises(ValidationError) as refused:
+        services.report_link_add_new(
+            actor=analyst,
+            report=draft,
+            kind="location",
+            fields={"name": "Nowhere", "latitude": 95, "longitude": 0},
+        )
+    assert "latitude" in refused.value.message_dict
+    assert not Location.objects.exists()
+    link = services.report_link_add_new(
+        actor=analyst,
+        report=draft,
+        kind="location",
+        fields={"name": "Station Road", "latitude": 51.5, "longitude": -0.12},
+        role="location",
+    )
+    assert link.location is not None
+    assert link.location.h3_cell
