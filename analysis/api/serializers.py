@@ -8,10 +8,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from analysis.api.schema import NamedChoiceField
 from analysis.models import AnalysisJob
 from analysis.runners import RUNNERS
-from ilp.api.fields import ModelSerializer, StrictDateTimeField
+from ilp.api.fields import ModelSerializer, NamedChoiceField, StrictDateTimeField
 
 _KIND_LABELS = dict(AnalysisJob.Kind.choices)
 

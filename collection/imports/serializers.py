@@ -11,7 +11,7 @@ from collection.imports.schema import ImportStatusField
 from collection.imports.services import MAX_API_ROWS
 from collection.imports.spec import FIELDS
 from collection.models import Import
-from ilp.api.fields import ModelSerializer
+from ilp.api.fields import ModelSerializer, StrictCharField
 
 
 class ImportErrorSerializer(serializers.Serializer):
@@ -127,18 +127,14 @@ class JsonBooleanField(serializers.BooleanField):
         return data
 
 
-class JsonTextField(serializers.CharField):
-    """Text as JSON has it: a number, true/false or an object is refused, not turned into text."""
+class JsonTextField(StrictCharField):
+    """Optional text as JSON has it: a number, true/false or an object is refused, not turned
+    into text."""
 
     default_error_messages = {"invalid": "Give text (a JSON string)."}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, allow_blank=True, allow_null=True, **kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
 
 
 @extend_schema_field({"oneOf": [{"type": "string"}, {"type": "number"}], "nullable": True})

@@ -1,49 +1,13 @@
-"""OpenAPI details of the reports API: choice sets that share a field name with other models'
-("status", "kind", "role") get their own named enum components, strings refuse non-strings, and
-PATCH payloads keep their required ``version``."""
+"""OpenAPI details of the reports API: PATCH payloads keep their required ``version`` (named
+choice sets and strict strings are in ilp.api.fields)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from drf_spectacular.extensions import (
-    OpenApiSerializerExtension,
-    OpenApiSerializerFieldExtension,
-)
-from drf_spectacular.plumbing import build_choice_field
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
-
-
-class NamedChoiceField(serializers.ChoiceField):
-    """A choice field whose choice set appears in the schema as the component ``enum_name``."""
-
-    def __init__(self, enum_name: str, **kwargs: Any) -> None:
-        self.enum_name = enum_name
-        super().__init__(**kwargs)
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    """Break each NamedChoiceField's choices out into its own enum component."""
-
-    target_class = NamedChoiceField
-
-    def get_name(self) -> str | None:
-        return str(self.target.enum_name)
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        schema = build_choice_field(self.target)
-        schema.pop("x-spec-enum-id", None)
-        return schema
-
-
-class StrictCharField(serializers.CharField):
-    """A string that must be sent as a JSON string (DRF would turn 0 or 1.5 into text)."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
 
 
 class VersionedPatch(serializers.Serializer):

@@ -18,8 +18,8 @@ from collection.entities.api_support import StrictBooleanField
 from collection.models import IntelligenceRequirement, Report, ReportLink, Source
 from collection.reports import selectors as reads
 from collection.reports.entity_kinds import KIND_CHOICES
-from collection.reports.schema import NamedChoiceField, StrictCharField, VersionedPatch
-from ilp.api.fields import ModelSerializer, StrictDateTimeField
+from collection.reports.schema import VersionedPatch
+from ilp.api.fields import ModelSerializer, NamedChoiceField, StrictCharField, StrictDateTimeField
 from ilp.choices import Classification
 from ilp.grading import GradingScheme, HandlingCode
 from ilp.models import User

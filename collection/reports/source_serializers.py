@@ -10,9 +10,9 @@ from rest_framework import serializers
 from collection import selectors
 from collection.models import IntelligenceRequirement, Source
 from collection.reports import selectors as reads
-from collection.reports.schema import NamedChoiceField, StrictCharField, VersionedPatch
+from collection.reports.schema import VersionedPatch
 from collection.reports.serializers import ScopedPrimaryKeyField, agency_users
-from ilp.api.fields import ModelSerializer
+from ilp.api.fields import ModelSerializer, NamedChoiceField, StrictCharField
 from ilp.choices import Classification
 from ilp.grading import HandlingCode
 

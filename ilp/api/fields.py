@@ -9,7 +9,42 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
 from rest_framework import serializers
+
+
+class StrictCharField(serializers.CharField):
+    """A string that must be sent as a JSON string (DRF would turn 0 or 1.5 into text)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field whose choice set appears in the schema as the component ``enum_name``:
+    field names such as "status", "kind" or "role" recur across models with other choices, and
+    the generated enum names would collide (which the schema check refuses)."""
+
+    def __init__(self, enum_name: str, **kwargs: Any) -> None:
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    """Break each NamedChoiceField's choices out into its own enum component."""
+
+    target_class = NamedChoiceField
+
+    def get_name(self) -> str | None:
+        return str(self.target.enum_name)
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = build_choice_field(self.target)
+        schema.pop("x-spec-enum-id", None)
+        return schema
 
 
 class StrictDateTimeField(serializers.DateTimeField):
