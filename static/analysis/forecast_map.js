@@ -10,17 +10,14 @@
   var node = document.getElementById("result-map");
   if (!data || !node || !window.L) { return; }
   var el = maps.el;
+  var number = maps.number;
+  var row = maps.legendRow;
 
   var HIT = "#d7301f";
   var EMPTY = "#fdcc8a";
   var MISSED = "#2166ac";
   // Light to dark orange: higher forecast score, darker cell.
   var RAMP = ["#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"];
-
-  function number(value) {
-    if (value === null || value === undefined) { return "—"; }
-    return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString() : Number(value.toPrecision(3)).toString();
-  }
 
   var map = maps.createMap(node);
   var layer = L.featureGroup().addTo(map);
@@ -51,25 +48,7 @@
       .addTo(missedLayer);
   });
 
-  var outline = null;
-  if (data.polygon) {
-    outline = L.geoJSON(data.polygon, {
-      style: { color: "#13294b", weight: 2, fill: false, dashArray: "6 4" }, interactive: false,
-    }).addTo(map);
-  }
-  var bounds = layer.getBounds();
-  if (missedLayer.getLayers().length) {
-    bounds = bounds.isValid() ? bounds.extend(missedLayer.getBounds()) : missedLayer.getBounds();
-  }
-  if (outline) { bounds = bounds.isValid() ? bounds.extend(outline.getBounds()) : outline.getBounds(); }
-  if (bounds.isValid()) { map.fitBounds(bounds, { padding: [16, 16] }); } else { map.setView([0, 0], 2); }
-
-  function row(color, label, hollow) {
-    var swatch = el("span", { "class": "legend-swatch" });
-    swatch.style.background = hollow ? "transparent" : color;
-    swatch.style.borderColor = color;
-    return el("div", { "class": "legend-row" }, [swatch, label]);
-  }
+  maps.outlineAndFit(map, data.polygon, [layer, missedLayer]);
 
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {

@@ -39,5 +39,40 @@
     return node;
   }
 
-  window.ILPAnalysisMaps = { createMap: createMap, readJson: readJson, el: el };
+  /* A number for people: thousands rounded and separated, smaller values to 3 figures. */
+  function number(value) {
+    if (value === null || value === undefined) { return "—"; }
+    return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString() : Number(value.toPrecision(3)).toString();
+  }
+
+  /* One legend row: a colour swatch (filled, or only outlined when hollow) and its label. */
+  function legendRow(color, label, hollow) {
+    var swatch = el("span", { "class": "legend-swatch" });
+    swatch.style.background = hollow ? "transparent" : color;
+    swatch.style.borderColor = color;
+    return el("div", { "class": "legend-row" }, [swatch, label]);
+  }
+
+  /* Draw the job's drawn polygon (if any) as a dashed outline, then fit the map to it and to
+     the given layers; with nothing to show, the whole world. Returns the outline layer. */
+  function outlineAndFit(map, polygon, layers) {
+    var outline = null;
+    if (polygon) {
+      outline = L.geoJSON(polygon, {
+        style: { color: "#13294b", weight: 2, fill: false, dashArray: "6 4" }, interactive: false,
+      }).addTo(map);
+    }
+    var bounds = null;
+    layers.concat(outline ? [outline] : []).forEach(function (layer) {
+      if (!layer.getLayers().length) { return; }
+      bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
+    });
+    if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [16, 16] }); } else { map.setView([0, 0], 2); }
+    return outline;
+  }
+
+  window.ILPAnalysisMaps = {
+    createMap: createMap, readJson: readJson, el: el, number: number,
+    legendRow: legendRow, outlineAndFit: outlineAndFit,
+  };
 })();

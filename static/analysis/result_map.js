@@ -8,6 +8,8 @@
   var node = document.getElementById("result-map");
   if (!data || !node || !window.L) { return; }
   var el = maps.el;
+  var number = maps.number;
+  var row = maps.legendRow;
 
   // Yellow-orange-red, light to dark: a sequential ramp readable on a plain background.
   var RAMP = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"];
@@ -18,11 +20,6 @@
     cold99: { color: "#2166ac", label: "Cold spot, q < 0.01" },
     none: { color: "#9e9e9e", label: "Not significant (has incidents)" },
   };
-
-  function number(value) {
-    if (value === null || value === undefined) { return "—"; }
-    return Math.abs(value) >= 1000 ? Math.round(value).toLocaleString() : Number(value.toPrecision(3)).toString();
-  }
 
   var map = maps.createMap(node);
   var layer = L.featureGroup().addTo(map);
@@ -67,22 +64,7 @@
     shape.addTo(layer);
   });
 
-  var outline = null;
-  if (data.polygon) {
-    outline = L.geoJSON(data.polygon, {
-      style: { color: "#13294b", weight: 2, fill: false, dashArray: "6 4" }, interactive: false,
-    }).addTo(map);
-  }
-  var bounds = layer.getBounds();
-  if (outline) { bounds = bounds.isValid() ? bounds.extend(outline.getBounds()) : outline.getBounds(); }
-  if (bounds.isValid()) { map.fitBounds(bounds, { padding: [16, 16] }); } else { map.setView([0, 0], 2); }
-
-  function row(color, label, hollow) {
-    var swatch = el("span", { "class": "legend-swatch" });
-    swatch.style.background = hollow ? "transparent" : color;
-    swatch.style.borderColor = color;
-    return el("div", { "class": "legend-row" }, [swatch, label]);
-  }
+  maps.outlineAndFit(map, data.polygon, [layer]);
 
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {
