@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from numpy.typing import NDArray
 
@@ -41,6 +41,9 @@ class IncidentArrays:
     #: The start of the job's period (its ``occurred_from`` input), when it has one: whether
     #: the first week or period of a temporal summary is wholly covered.
     period_start: datetime | None = None
+    #: Whether any input is restricted or another agency's (shared with the requester): then
+    #: the requester's colleagues may not see all of it, and neither may they see the result.
+    private: bool = False
 
     @property
     def count(self) -> int:
@@ -66,6 +69,9 @@ class PeopleLinks:
     report_person_ids: NDArray[np.int64]
     report_roles: NDArray[np.str_]
     classification: int
+    #: Whether any of these people or reports is restricted or another agency's (see
+    #: ``IncidentArrays.private``).
+    private: bool = False
 
     @property
     def people(self) -> NDArray[np.int64]:
@@ -147,6 +153,7 @@ def load_incidents(
         )
     )
     classification = incidents.aggregate(top=Max("classification"))["top"] or 1
+    private = _private(actor, incidents)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     lon = np.array([r[1] for r in rows], dtype=np.float64)
     lat = np.array([r[2] for r in rows], dtype=np.float64)
@@ -164,6 +171,7 @@ def load_incidents(
         harm=np.array([float(r[6] or 0) for r in rows], dtype=np.float64)[keep],
         h3_cells=[r[7] for r, k in zip(rows, keep, strict=True) if k],
         classification=max(int(classification), people.classification if people else 1),
+        private=private or bool(people and people.private),
         people=people,
         period_end=_when(inputs.get("occurred_to"), "occurred_to"),
         period_start=_when(inputs.get("occurred_from"), "occurred_from"),
@@ -208,12 +216,13 @@ def load_people(
         .values_list("report_id", "person_id", "role")
     )
     person_ids = {row[1] for row in involvements} | {row[1] for row in mentions}
+    report_ids = {row[0] for row in mentions}
+    private = _private(actor, persons.filter(pk__in=person_ids)) or _private(
+        actor, reports.filter(pk__in=report_ids)
+    )
     top = [
         persons.filter(pk__in=person_ids).aggregate(top=Max("classification"))["top"] or 1,
-        reports.filter(pk__in={row[0] for row in mentions}).aggregate(top=Max("classification"))[
-            "top"
-        ]
-        or 1,
+        reports.filter(pk__in=report_ids).aggregate(top=Max("classification"))["top"] or 1,
     ]
     return PeopleLinks(
         incident_ids=np.array([r[0] for r in involvements], dtype=np.int64),
@@ -225,7 +234,13 @@ def load_people(
         report_person_ids=np.array([r[1] for r in mentions], dtype=np.int64),
         report_roles=np.array([r[2] for r in mentions], dtype=np.str_),
         classification=int(max(top)),
+        private=private,
     )
+
+
+def _private(actor: User, records: QuerySet[Any]) -> bool:
+    """Whether any of ``records`` is restricted or belongs to another agency."""
+    return records.filter(Q(restricted=True) | ~Q(agency_id=actor.agency_id)).exists()
 
 
 def _utc(values: list[datetime]) -> NDArray[np.datetime64]:

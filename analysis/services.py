@@ -16,6 +16,7 @@ from analysis.inputs import clean_inputs, load_incidents
 from analysis.methods.errors import MethodInputError
 from analysis.models import AnalysisJob
 from analysis.runners import RUNNERS
+from ilp.governance.restriction import record_restrict
 from ilp.models import User
 
 logger = logging.getLogger(__name__)
@@ -120,6 +121,10 @@ def job_run(*, job_id: int) -> AnalysisJob | None:
         )
         report(5)
         result = runner.run(arrays, job.parameters, job.seed, report)
+        if arrays.private and not job.restricted:
+            # The result shows what only its requester may see in full: it is theirs alone
+            # (others can be named on it through the record's restriction page).
+            record_restrict(actor=job.created_by, record=job)
         fields = {
             "status": AnalysisJob.Status.SUCCEEDED,
             "result": result,

@@ -52,6 +52,12 @@ def _key(record: Record) -> str:
     return f"{ContentType.objects.get_for_model(record).pk}:{record.pk}"
 
 
+def asks_purpose(user: Any, record: Record) -> bool:
+    """Whether opening ``record`` needs a stated purpose: a restricted record does, except for
+    the person who made it (an analysis made from restricted inputs is its requester's own)."""
+    return bool(record.restricted) and record.created_by_id != getattr(user, "pk", None)
+
+
 def purpose_given(request: HttpRequest, record: Record) -> str:
     """The purpose given for this record earlier in the session ('' if none)."""
     purposes: dict[str, str] = request.session.get(_SESSION_KEY, {})
@@ -90,7 +96,7 @@ def record_opened(
     too: a valid purpose is remembered and the page redirects to itself (the GET that follows
     shows the record and is the audited view); a bad one is the form again with a 400."""
     purpose = purpose_given(request, record)
-    if record.restricted and not purpose:
+    if asks_purpose(request.user, record) and not purpose:
         form = PurposeForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
             _remember(request, record, form.cleaned_data["purpose"].strip())
@@ -119,7 +125,7 @@ def api_record_opened(
     """Audit an API read of one record (once, with the purpose and ``details``); a restricted
     one needs the X-ILP-Purpose header, else 403 saying so."""
     purpose = str(request.headers.get(PURPOSE_HEADER, "")).strip()[:500]
-    if record.restricted and len(purpose) < PURPOSE_MIN_LENGTH:
+    if asks_purpose(request.user, record) and len(purpose) < PURPOSE_MIN_LENGTH:
         raise exceptions.PermissionDenied(
             f"This record is restricted: say why you open it in the {PURPOSE_HEADER} header "
             f"(at least {PURPOSE_MIN_LENGTH} characters)."

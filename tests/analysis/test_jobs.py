@@ -256,3 +256,53 @@ def test_near_repeat_with_an_open_last_band_is_stored_and_runs(analyst: User) ->
     assert job.status == AnalysisJob.Status.SUCCEEDED, job.error
     assert job.parameters["spatial_bands"] == [0.0, 200.0, "inf"]
     assert result_of(job)["spatial_bands"][-1] == "inf"
+
+
+def test_a_job_that_read_a_restricted_incident_is_restricted_to_its_requester(
+    analyst: User, supervisor: User, outsider: User
+) -> None:
+    from ilp.governance.restriction import record_restrict
+
+    incidents = scatter(analyst.agency, 10)
+    record_restrict(actor=supervisor, record=incidents[0], users=[analyst])
+    job = run(analyst, "kde")
+    assert job.status == AnalysisJob.Status.SUCCEEDED, job.error
+    assert job.input_count == 10
+    assert job.restricted
+    assert job_list(actor=analyst).filter(pk=job.pk).exists()
+    # Colleagues who may not see the restricted incident may not see what was made from it.
+    assert not job_list(actor=outsider).filter(pk=job.pk).exists()
+    # The supervisor restricted the incident but did not ask for the analysis.
+    assert not job_list(actor=supervisor).filter(pk=job.pk).exists()
+
+
+def test_a_job_that_read_another_agencys_shared_incident_is_restricted_to_its_requester(
+    analyst: User, outsider: User, partner: User
+) -> None:
+    from ilp.governance.dissemination import record_disseminate
+    from ilp.roles import Role
+    from tests.factories import UnitFactory, UserFactory
+
+    scatter(analyst.agency, 10)
+    assert partner.agency is not None
+    theirs = scatter(partner.agency, 3, seed=5)
+    away_unit = UnitFactory.create(agency=partner.agency, code="AI", name="Away Intelligence")
+    sharer = UserFactory.create(username="away-sup", unit=away_unit, role=Role.SUPERVISOR)
+    record_disseminate(
+        actor=sharer,
+        record=theirs[0],
+        recipient_agency=analyst.agency,
+        recipient_user=analyst,
+        purpose="Joint burglary operation",
+    )
+    job = run(analyst, "kde")
+    assert job.input_count == 11
+    assert job.restricted
+    assert not job_list(actor=outsider).filter(pk=job.pk).exists()
+
+
+def test_a_job_over_ordinary_incidents_is_not_restricted(analyst: User, outsider: User) -> None:
+    scatter(analyst.agency, 10)
+    job = run(analyst, "kde")
+    assert not job.restricted
+    assert job_list(actor=outsider).filter(pk=job.pk).exists()

@@ -415,7 +415,15 @@ def test_a_viewer_sees_only_names_they_may_see(
     record_restrict(actor=supervisor, record=p[4], users=[analyst])
     job = succeeded(analyst)
     assert p[4].pk in by_person(job)  # the analyst may see them, so they are analysed
-    page = signed_in(outsider).get(reverse("analysis:job_detail", args=[job.pk])).content
+    # A result made from a restricted person is the requester's alone until they name others.
+    url = reverse("analysis:job_detail", args=[job.pk])
+    assert signed_in(outsider).get(url).status_code == 404
+    record_restrict(actor=analyst, record=job, users=[outsider])
+    client = signed_in(outsider)
+    client.post(
+        url, {"purpose": "Reviewing the analysis for the tasking meeting."}
+    )  # a restricted record asks why it is opened
+    page = client.get(url).content
     text = page.decode()
     assert f'Person #{p[4].pk} <span class="text-muted">(not visible to you)</span>' in text
     assert p[4].surname not in text
@@ -507,6 +515,7 @@ def test_the_ego_view_hides_names_the_viewer_may_not_see(
     p = bowtie(analyst.agency)
     record_restrict(actor=supervisor, record=p[3], users=[analyst])
     job = succeeded(analyst)
+    record_restrict(actor=analyst, record=job, users=[outsider])  # the analyst shares the job
     body = signed_in(outsider).get(ego_url(job, person=p[4].pk, steps=1)).json()
     nodes = {n["person"]: n for n in body["nodes"]}
     assert nodes[p[3].pk]["label"] == f"Person #{p[3].pk}"

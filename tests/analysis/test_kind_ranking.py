@@ -241,7 +241,14 @@ def test_a_viewer_who_may_not_see_an_offender_gets_only_the_number(
 ) -> None:
     record_restrict(actor=analyst, record=gang.a)  # now only the analyst may see A
     job = run(analyst, "ranking", inputs=PERIOD)
-    page = signed_in(supervisor).get(detail(job)).content.decode()
+    # Made from a restricted person, the result is the analyst's until they name others on it.
+    assert signed_in(supervisor).get(detail(job)).status_code == 404
+    record_restrict(actor=analyst, record=job, users=[supervisor])
+    client = signed_in(supervisor)
+    client.post(
+        detail(job), {"purpose": "Reviewing the analysis for the tasking meeting."}
+    )  # a restricted record asks why it is opened
+    page = client.get(detail(job)).content.decode()
     assert "OFFENDERA" not in page
     assert f"Person #{gang.a.pk} (not visible to you)" in page
     assert reverse("collection:person_detail", args=[gang.a.pk]) not in page

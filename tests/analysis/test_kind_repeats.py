@@ -276,7 +276,14 @@ def test_a_viewer_who_may_not_see_a_victim_gets_no_name(
     job = run(analyst, "repeats", parameters=PARAMS)
     mine = signed_in(analyst).get(detail(job)).content.decode()
     assert "VICTIMSON, Vera" in mine
-    theirs = signed_in(supervisor).get(detail(job))
+    # Made from a restricted person, the result is the analyst's until they name others on it.
+    assert signed_in(supervisor).get(detail(job)).status_code == 404
+    record_restrict(actor=analyst, record=job, users=[supervisor])
+    client = signed_in(supervisor)
+    client.post(
+        detail(job), {"purpose": "Reviewing the analysis for the tasking meeting."}
+    )  # a restricted record asks why it is opened
+    theirs = client.get(detail(job))
     assert theirs.status_code == 200
     page = theirs.content.decode()
     assert "Victimson" not in page
