@@ -8,9 +8,12 @@ whole Django stack (``django.test.Client``, signed in as an analyst of that agen
 - ``incident_list``: the first page of the incident list (50 rows, newest first);
 - ``incident_list_filtered``: the same filtered by one offence;
 - ``geojson_all``: ``/api/v1/collection/incidents/geojson/`` over everything, which above the
-  point limit answers with H3 hexagons counted in SQL (the figure the map's first load costs);
+  point limit answers with H3 hexagons (the figure the map's first load costs): counted from the
+  per-cell counts PostgreSQL keeps for unrestricted incidents (migration collection 0007, kept
+  by triggers, so the COPY below fills them too) plus whatever else the reader may see, counted
+  live through record_scope (see collection/incidents/geojson.py);
 - ``geojson_zoomed``: the same for a box of about 1 km² at resolution 9, as the map asks when
-  zoomed in;
+  zoomed in (a filtered map: always counted live);
 - ``map_page``: the map page itself (its data comes from the GeoJSON endpoint);
 - ``healthz``: the baseline of the same run (``x_healthz`` = multiple of it).
 

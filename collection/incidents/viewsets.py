@@ -24,7 +24,7 @@ from collection.entities.filter_fields import StrictFilterBackend
 from collection.entities.viewsets import stale_as_conflict
 from collection.incidents import serializers, services
 from collection.incidents.filters import IncidentFilterSet
-from collection.incidents.geojson import PointLayer, feature_collection
+from collection.incidents.geojson import PointLayer, feature_collection, incident_cell_counter
 from collection.models import Incident, IncidentPerson
 from collection.selectors import incident_list
 from ilp import selectors as core_selectors
@@ -140,4 +140,7 @@ class IncidentViewSet(
             actor=actor_of(request), what="incident map", params=request.query_params, always=True
         )
         resolution = resolution_from(request)
-        return Response(feature_collection(located, INCIDENT_LAYER, resolution=resolution))
+        counter = incident_cell_counter(actor=request.user, located=located)
+        return Response(
+            feature_collection(located, INCIDENT_LAYER, resolution=resolution, count_cells=counter)
+        )

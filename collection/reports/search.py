@@ -1,16 +1,21 @@
 """Full-text search over reports: ranked on PostgreSQL, a plain substring match on SQLite.
 
-On PostgreSQL the vector is an expression with a GIN index on it (migration collection 0005,
-which must build exactly the SQL ``report_vector`` gives: a test checks the index is used).
+On PostgreSQL the weighted vector (title above text) is a stored generated column,
+``search_vector``, with a GIN index on it (migrations collection 0005 and 0008): the database
+computes it on every write, so ranking reads each match's vector instead of parsing its title
+and text again. It is not a model field; ``StoredVector`` reads it, here only.
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import F, IntegerField, Q, QuerySet
-from django.db.models.expressions import CombinedExpression
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Expression, F, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 
 from collection.models import Report
 
@@ -24,11 +29,19 @@ def ranked() -> bool:
     return connection.vendor == "postgresql"
 
 
-def report_vector() -> CombinedExpression:
-    """Title weighted above body: a word in the title says more about the report."""
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "body", weight="B", config=SEARCH_CONFIG
-    )
+class StoredVector(Expression):
+    """The report's stored vector: ``setweight(to_tsvector('english', title), 'A') ||
+    setweight(to_tsvector('english', body), 'B')`` (a word in the title says more about the
+    report), computed by PostgreSQL on every write (migration collection 0008)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        # The reports' own alias in this query (a subquery renames it).
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []
 
 
 def report_search(queryset: QuerySet[Report], text: str) -> QuerySet[Report]:
@@ -42,9 +55,9 @@ def report_search(queryset: QuerySet[Report], text: str) -> QuerySet[Report]:
             "-received_at", "-id"
         )
     query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-    vector = report_vector()
+    vector = StoredVector()
     return (
-        queryset.annotate(search_vector=vector)
+        queryset.alias(search_vector=vector)
         .filter(search_vector=query)
         .annotate(search_rank=SearchRank(vector, query))
         .annotate(search_order=Cast(F("search_rank") * RANK_SCALE, output_field=IntegerField()))
