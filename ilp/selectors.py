@@ -99,8 +99,9 @@ def record_scope(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
     codename = f"view_{model._meta.model_name}"
     granted = _object_grants(actor, content_type.pk, codename)
     visible = granted
-    if actor.has_perm(f"{model._meta.app_label}.{codename}"):
-        own = Q(agency_id=actor.agency_id) & (Q(restricted=False) | granted)
+    wholesale = wholesale_scope(actor=actor, model=model)
+    if wholesale is not None:
+        own = Q(agency_id=wholesale.agency_id) & (Q(restricted=False) | granted)
         shared = Q(
             pk__in=Dissemination.objects.filter(
                 content_type_id=content_type.pk, recipient_agency_id=actor.agency_id
@@ -110,6 +111,27 @@ def record_scope(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
         )
         visible |= own | shared
     return queryset.filter(visible, classification__lte=actor.clearance)
+
+
+@dataclass(frozen=True)
+class WholesaleScope:
+    """Every unrestricted record of one agency up to a classification."""
+
+    agency_id: int
+    max_classification: int
+
+
+def wholesale_scope(*, actor: Actor, model: type[Any]) -> WholesaleScope | None:
+    """The part of ``record_scope`` that covers whole classes of records rather than single
+    ones: the actor's own agency's unrestricted records of ``model`` up to their clearance, when
+    their role may read that kind. Counts kept ahead of time (the incident map's cell counts)
+    may stand in for this part only; restricted, granted and shared records are always decided
+    row by row through ``record_scope``. None when the actor has no such part."""
+    if not isinstance(actor, User) or not actor.is_active or actor.agency_id is None:
+        return None
+    if not actor.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+        return None
+    return WholesaleScope(agency_id=actor.agency_id, max_classification=int(actor.clearance))
 
 
 def _object_grants(actor: User, content_type_id: int, codename: str) -> Q:

@@ -37,9 +37,8 @@ from django.db.models.functions import Substr
 
 from collection.models import Incident
 from collection.selectors import incident_list
-from ilp.models import User
 from ilp.models.entities import H3_RESOLUTION
-from ilp.selectors import Actor
+from ilp.selectors import Actor, wholesale_scope
 
 # Above this many located rows, a layer is aggregated into cells (settings may override).
 DEFAULT_MAX_POINTS = 20_000
@@ -169,16 +168,12 @@ def incident_cell_counter(*, actor: Actor, located: QuerySet[Incident]) -> CellC
     database = connections[located.db]
     if database.vendor != "postgresql":
         return None
-    if not (
-        isinstance(actor, User)
-        and actor.is_active
-        and actor.agency_id is not None
-        and actor.has_perm("collection.view_incident")
-    ):
+    wholesale = wholesale_scope(actor=actor, model=Incident)
+    if wholesale is None:
         return None
     if not _same_query(located, incident_list(actor=actor)):
         return None
-    agency_id, clearance = actor.agency_id, int(actor.clearance)
+    agency_id, clearance = wholesale.agency_id, wholesale.max_classification
     # Everything visible that the kept counts leave out: the counts hold exactly the
     # unrestricted incidents, and of those the actor sees their own agency's up to clearance.
     # Written as ranges so that the agency index and the partial index on restricted find them.
