@@ -38,6 +38,10 @@ def register() -> None:
     for role in (Role.COMMANDER, Role.OFFICER):
         grant(role, "analysis.view_analysisjob")
     register_nav(NavItem("analyses", "Analyses", "analysis:job_list", order=20, visible=_can_view))
+    from analysis.demo import seed_analyses
+    from ilp.demo import register_seeder
+
+    register_seeder("analyses", seed_analyses)
     register_panel(
         Panel(
             "recent-analyses",
