@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.views import View
 
 from collection import selectors
+from collection.entities.paging import page_of
 from collection.models import Report
 from collection.reports import search, services
 from collection.reports import selectors as reads
@@ -55,11 +55,12 @@ class ReportListView(LoginRequiredMixin, View):
             reports = visible.none()
         elif filterset.is_bound:
             audit_search(actor=actor, model=Report, params=request.GET.dict())
-        page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+        # No COUNT(*): at a million reports a full count would cost more than the page.
+        page = page_of(reports, request, PAGE_SIZE)
         context = {
             "filter": filterset,
             "page": page,
-            "reports": page.object_list,
+            "reports": page.items,
             "querystring": querystring_without_page(request),
             "can_add": actor.has_perm("collection.add_report"),
             "linked_filters": ReportFilterSet.LINKED,
