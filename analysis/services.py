@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -54,13 +54,16 @@ def job_create(
         # Hours and weekdays mean something only in the agency's own time; the zone is fixed
         # when the job is queued (never taken from the caller), so a rerun gives the same table.
         cleaned["time_zone"] = actor.agency.time_zone if actor.agency else settings.TIME_ZONE
+    checked_inputs = clean_inputs(actor=actor, inputs=inputs or {})
+    if RUNNERS[kind].fixes_as_of and "as_of" not in cleaned and "occurred_to" not in checked_inputs:
+        cleaned["as_of"] = timezone.now().astimezone(UTC).isoformat()
     job = AnalysisJob(
         agency=actor.agency,
         created_by=actor,
         kind=kind,
         title=title.strip(),
         parameters=cleaned,
-        inputs=clean_inputs(actor=actor, inputs=inputs or {}),
+        inputs=checked_inputs,
         seed=seed if seed is not None else secrets.randbelow(2**63),
     )
     job.full_clean()

@@ -306,7 +306,9 @@ def _parameter_rows(job: AnalysisJob) -> list[tuple[str, str]]:
     for name, value in (job.parameters or {}).items():
         label = fields[name].label if name in fields and fields[name].label else pretty_name(name)
         choices = dict(getattr(fields.get(name), "choices", None) or [])
-        if isinstance(value, str) and value in choices:
+        if name == "as_of":
+            shown = _local(value) or str(value)
+        elif isinstance(value, str) and value in choices:
             shown = str(choices[value])
         else:
             shown = (

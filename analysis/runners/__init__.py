@@ -21,7 +21,7 @@ RUNNERS: dict[str, Runner] = {
     "near_repeat": Runner(clean_near_repeat, run_near_repeat),
     "network": Runner(clean_network, run_network, needs_people=True),
     "repeats": Runner(clean_repeats, run_repeats, needs_people=True),
-    "ranking": Runner(clean_ranking, run_ranking, needs_people=True),
+    "ranking": Runner(clean_ranking, run_ranking, needs_people=True, fixes_as_of=True),
     "temporal": Runner(clean_temporal, run_temporal, local_time=True),
     "forecast": Runner(clean_forecast, run_forecast, local_time=True),
 }

@@ -92,6 +92,9 @@ class Runner:
     #: Whether the method reads clock times (hour, weekday, day boundaries): the job then stores
     #: its agency's time zone as the parameter ``time_zone`` when it is queued.
     local_time: bool = False
+    #: Whether the method measures how recent something is: without a period end or an as-of
+    #: time, "now" is fixed as ``as_of`` when the job is queued, so a rerun gives the same numbers.
+    fixes_as_of: bool = False
 
 
 def json_tree(value: Any) -> Any:

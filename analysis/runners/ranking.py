@@ -114,7 +114,7 @@ def _as_of(arrays: IncidentArrays, params: dict[str, Any]) -> tuple[datetime, st
     if params.get("as_of"):
         parsed = parse_datetime(str(params["as_of"]))
         assert parsed is not None
-        return parsed.astimezone(UTC), "the as-of parameter"
+        return parsed.astimezone(UTC), "the as-of time stored with the analysis"
     if arrays.period_end is not None:
         return arrays.period_end.astimezone(UTC), "the end of the period"
     return timezone.now().astimezone(UTC), "the time the analysis ran (no period end was given)"

@@ -160,19 +160,26 @@ def test_an_as_of_parameter_overrides_the_end_of_the_period(analyst: User, gang:
     as_of = (END - timedelta(days=20)).isoformat()
     job = run(analyst, "ranking", inputs=PERIOD, parameters={"as_of": as_of})
     assert job.result is not None
-    assert job.result["as_of_source"] == "the as-of parameter"
+    assert job.result["as_of_source"] == "the as-of time stored with the analysis"
     assert job.result["offences_after_as_of"] == 3  # A's two and C's one
     (only,) = job.result["rows"]
     assert (only["person"], only["recency_days"], only["score"]) == (gang.b.pk, 10, 50)
 
 
-def test_without_a_period_end_the_ranking_is_as_of_the_run(analyst: User, gang: Gang) -> None:
+def test_without_a_period_end_the_ranking_is_as_of_when_it_was_queued(
+    analyst: User, gang: Gang
+) -> None:
     with time_machine.travel(END + timedelta(days=1), tick=False):
         job = run(analyst, "ranking")
     assert job.result is not None
     assert job.result["as_of"] == (END + timedelta(days=1)).isoformat()
-    assert "time the analysis ran" in job.result["as_of_source"]
+    assert job.parameters["as_of"] == (END + timedelta(days=1)).isoformat()
     assert job.result["rows"][0]["recency_days"] == 3
+    # Rerun later with the stored parameters and seed: the same numbers, not a newer "now".
+    with time_machine.travel(END + timedelta(days=30), tick=False):
+        again = run(analyst, "ranking", parameters=job.parameters, seed=job.seed)
+    assert again.result is not None
+    assert again.result["rows"] == job.result["rows"]
 
 
 def test_no_offenders_fails_with_a_clear_message(analyst: User) -> None:
@@ -268,7 +275,9 @@ def test_the_form_runs_a_ranking_and_refuses_bad_weights(analyst: User) -> None:
     }
     response = client.post(reverse("analysis:job_create"), form_data("ranking", **fields))
     assert response.status_code == 302
-    assert AnalysisJob.objects.get().parameters == {
+    stored = dict(AnalysisJob.objects.get().parameters)
+    assert stored.pop("as_of")  # no period end: "now" is fixed when the job is queued
+    assert stored == {
         "window_days": 180,
         "recency_weight": 2,
         "frequency_weight": 1,
