@@ -7,12 +7,20 @@ PostgreSQL benchmark database, and the summary statistics they report.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import resource
 import statistics
 import sys
+import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from ilp.models import Agency, User
 
 
 def setup_django() -> None:
@@ -82,3 +90,80 @@ def peak_rss_mib() -> float:
     # Linux reports KiB, macOS bytes.
     divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
     return round(peak / divisor, 1)
+
+
+def get_ok(client: Client, path: str) -> None:
+    """GET ``path``; a benchmark of error pages would measure the wrong thing, so stop on one."""
+    response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}, not 200")
+
+
+def time_gets(client: Client, path: str, count: int, warm_up: int = 0) -> list[int]:
+    """Durations in nanoseconds of ``count`` GETs of ``path``, after ``warm_up`` untimed ones
+    (URL resolution, template compilation and connection set-up happen once)."""
+    for _ in range(warm_up):
+        get_ok(client, path)
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter_ns()
+        get_ok(client, path)
+        samples.append(time.perf_counter_ns() - started)
+    return samples
+
+
+def endpoint_figures(
+    endpoints: dict[str, tuple[Client, str]], count: int, warm_up: int
+) -> dict[str, dict[str, float]]:
+    """Median and p95 of each endpoint, and ``x_healthz``: its median as a multiple of the
+    ``healthz`` endpoint's (the baseline of the same run, which ``endpoints`` must include)."""
+    figures = {
+        label: summary_ms(time_gets(client, path, count, warm_up))
+        for label, (client, path) in endpoints.items()
+    }
+    baseline = figures["healthz"]["median_ms"]
+    for figure in figures.values():
+        figure["x_healthz"] = round(figure["median_ms"] / baseline, 2)
+    return figures
+
+
+def server_version() -> str:
+    """The database server, as figures name it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone() or ("?",)
+    return f"PostgreSQL {version}"
+
+
+def bench_analyst(
+    *, agency_code: str, agency_name: str, username: str, clearance: int | None = None
+) -> tuple[User, Agency]:
+    """An active analyst of a benchmark agency (made on the first run, reused after)."""
+    from django.contrib.auth.models import Group
+
+    from ilp.models import Agency, Unit, User
+    from ilp.roles import Role
+
+    agency, _ = Agency.objects.get_or_create(code=agency_code, defaults={"name": agency_name})
+    unit, _ = Unit.objects.get_or_create(
+        agency=agency, code="INTEL", defaults={"name": f"{agency_name} Intelligence"}
+    )
+    defaults: dict[str, Any] = {"agency": agency, "unit": unit, "is_active": True}
+    if clearance is not None:
+        defaults["clearance"] = clearance
+    user, _ = User.objects.update_or_create(username=username, defaults=defaults)
+    user.groups.set([Group.objects.get(name=Role.ANALYST.value)])
+    return user, agency
+
+
+def copy_text(value: Any) -> str:
+    """A Python value as PostgreSQL COPY text format."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import statistics
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.test import Client
-
     from ilp.models import User
 
 NAME = "audit_cost"
@@ -29,7 +26,7 @@ WARM_UP = 20
 
 def run(rows: int | None) -> dict[str, Any]:
     """Time ``rows`` (default 300) views of each target, audited and not, in ``ROUNDS`` rounds."""
-    from bench import peak_rss_mib, setup_django, summary_ms
+    from bench import peak_rss_mib, setup_django, summary_ms, time_gets
 
     setup_django()
 
@@ -51,14 +48,14 @@ def run(rows: int | None) -> dict[str, Any]:
     per_round = max(1, requests // ROUNDS)
     figures: dict[str, dict[str, Any]] = {}
     for label, (client, path) in targets.items():
-        _views(client, path, WARM_UP)
+        time_gets(client, path, WARM_UP)
         audited: list[int] = []
         unaudited: list[int] = []
         events_before = AuditEvent.objects.count()
         for _ in range(ROUNDS):
-            audited += _views(client, path, per_round)
+            audited += time_gets(client, path, per_round)
             with _audit_switched_off():
-                unaudited += _views(client, path, per_round)
+                unaudited += time_gets(client, path, per_round)
         events = AuditEvent.objects.count() - events_before
         on, off = statistics.median(audited), statistics.median(unaudited)
         on_ms, off_ms = summary_ms(audited), summary_ms(unaudited)
@@ -120,14 +117,3 @@ def _bench_report(user: User) -> int:
         grade=GradeInput(source_evaluation="1", intelligence_assessment="A", handling_code="P"),
     )
     return int(report.pk)
-
-
-def _views(client: Client, path: str, count: int) -> list[int]:
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter_ns()
-        response = client.get(path)
-        samples.append(time.perf_counter_ns() - started)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {path} answered {response.status_code}, not 200")
-    return samples

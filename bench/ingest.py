@@ -97,11 +97,9 @@ CENTRES = [
 
 def run(rows: int | None) -> dict[str, Any]:
     """Import ``rows`` generated incidents and COPY the same rows; report both rates."""
-    from bench import peak_rss_mib, setup_django
+    from bench import peak_rss_mib, server_version, setup_django
 
     setup_django()
-
-    from django.db import connection
 
     count = rows or DEFAULT_ROWS
     agency = _bench_agency()
@@ -120,9 +118,6 @@ def run(rows: int | None) -> dict[str, Any]:
         copy_nofk_seconds = _time_copy(exported, columns, foreign_keys=False)
         parse_seconds = _time_parse(agency, source)
     _remove_bench_rows(agency.pk)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (server_version,) = cursor.fetchone() or ("?",)
     rate, copy_rate = count / seconds, count / copy_seconds
     return {
         "name": NAME,
@@ -136,7 +131,7 @@ def run(rows: int | None) -> dict[str, Any]:
         "copy_nofk_rows_per_s": round(count / copy_nofk_seconds),
         "ratio_nofk": round(copy_nofk_seconds / seconds, 3),
         "parse_rows_per_s": round(count / parse_seconds),
-        "database": f"PostgreSQL {server_version}",
+        "database": server_version(),
     }
 
 

@@ -32,6 +32,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from bench import copy_text
+
 if TYPE_CHECKING:
     from django.test import Client
 
@@ -57,11 +59,10 @@ OFFENCES = [
 
 def run(rows: int | None) -> dict[str, Any]:
     """Load (or reuse) the incidents, time each page, and report median and p95 in ms."""
-    from bench import peak_rss_mib, setup_django, summary_ms
+    from bench import endpoint_figures, peak_rss_mib, server_version, setup_django
 
     setup_django()
 
-    from django.db import connection
     from django.test import Client
 
     count = rows or DEFAULT_ROWS
@@ -83,16 +84,7 @@ def run(rows: int | None) -> dict[str, Any]:
         "map_page": (browser, "/collection/incidents/map/"),
         "healthz": (anonymous, "/healthz"),
     }
-    figures: dict[str, dict[str, float]] = {}
-    for label, (client, path) in endpoints.items():
-        figures[label] = summary_ms(_time_requests(client, path, REQUESTS))
-    baseline = figures["healthz"]["median_ms"]
-    for figure in figures.values():
-        figure["x_healthz"] = round(figure["median_ms"] / baseline, 2)
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (server_version,) = cursor.fetchone() or ("?",)
+    figures = endpoint_figures(endpoints, REQUESTS, WARM_UP)
     return {
         "incidents": count,
         "requests": REQUESTS,
@@ -101,33 +93,21 @@ def run(rows: int | None) -> dict[str, Any]:
         "geojson_all": _shape(browser, endpoints["geojson_all"][1]),
         "geojson_zoomed": _shape(browser, endpoints["geojson_zoomed"][1]),
         "peak_rss_mib": peak_rss_mib(),
-        "database": f"PostgreSQL {server_version}",
+        "database": server_version(),
     }
 
 
 def _bench_user() -> tuple[User, Agency]:
-    """An analyst of the map benchmark agency."""
-    from django.contrib.auth.models import Group
-
+    """An analyst (cleared to SECRET) of the map benchmark agency."""
+    from bench import bench_analyst
     from ilp.choices import Classification
-    from ilp.models import Agency, Unit, User
-    from ilp.roles import Role
 
-    agency, _ = Agency.objects.get_or_create(code="BENCHMAP", defaults={"name": "Map Benchmark"})
-    unit, _ = Unit.objects.get_or_create(
-        agency=agency, code="INTEL", defaults={"name": "Map Benchmark Intelligence"}
-    )
-    user, _ = User.objects.update_or_create(
+    return bench_analyst(
+        agency_code="BENCHMAP",
+        agency_name="Map Benchmark",
         username="bench-map-analyst",
-        defaults={
-            "agency": agency,
-            "unit": unit,
-            "is_active": True,
-            "clearance": Classification.SECRET,
-        },
+        clearance=Classification.SECRET,
     )
-    user.groups.set([Group.objects.get(name=Role.ANALYST.value)])
-    return user, agency
 
 
 def _first_offence_id() -> int:
@@ -195,7 +175,7 @@ def _copy_plan(
     now = datetime.now(tz=UTC)
     two_years = 2 * 365 * 24 * 3600
     fields = [f for f in Incident._meta.concrete_fields if f.column != "id"]
-    defaults = {f.column: _copy_text(f.get_default()) for f in fields}
+    defaults = {f.column: copy_text(f.get_default()) for f in fields}
     columns = [f.column for f in fields]
     cumulative = list(itertools.accumulate(w for _, _, _, w in hotspots))
 
@@ -228,17 +208,6 @@ def _copy_plan(
     return columns, render
 
 
-def _copy_text(value: Any) -> str:
-    """A Python default as COPY text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dict | list):
-        return json.dumps(value)
-    return str(value)
-
-
 def _box_km(side_km: float) -> str:
     """west,south,east,north of a square of ``side_km`` at the centre."""
     half_lat = side_km / 2 / 111.32
@@ -260,21 +229,3 @@ def _shape(client: Client, path: str) -> dict[str, Any]:
         "total": body["total"],
         "kib": round(len(response.content) / 1024, 1),
     }
-
-
-def _time_requests(client: Client, path: str, count: int) -> list[int]:
-    """Durations in nanoseconds of ``count`` GETs of ``path``, after an untimed warm-up."""
-    for _ in range(WARM_UP):
-        _get_ok(client, path)
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter_ns()
-        _get_ok(client, path)
-        samples.append(time.perf_counter_ns() - started)
-    return samples
-
-
-def _get_ok(client: Client, path: str) -> None:
-    response = client.get(path)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} answered {response.status_code}, not 200")

@@ -30,9 +30,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
-if TYPE_CHECKING:
-    from django.test import Client
+from bench import copy_text
 
+if TYPE_CHECKING:
     from ilp.models import Agency, User
 
 NAME = "report_list"
@@ -76,11 +76,10 @@ STATUSES = [("approved", 70), ("submitted", 20), ("draft", 6), ("returned", 4)]
 
 def run(rows: int | None) -> dict[str, Any]:
     """Load (or reuse) the reports, time each page, and report median and p95 in ms."""
-    from bench import peak_rss_mib, setup_django, summary_ms
+    from bench import endpoint_figures, peak_rss_mib, server_version, setup_django
 
     setup_django()
 
-    from django.db import connection
     from django.test import Client
 
     count = rows or DEFAULT_ROWS
@@ -97,16 +96,7 @@ def run(rows: int | None) -> dict[str, Any]:
         "report_api_search": (browser, f"/api/v1/collection/reports/?q={q}"),
         "healthz": (anonymous, "/healthz"),
     }
-    figures: dict[str, dict[str, float]] = {}
-    for label, (client, path) in endpoints.items():
-        figures[label] = summary_ms(_time_requests(client, path, REQUESTS))
-    baseline = figures["healthz"]["median_ms"]
-    for figure in figures.values():
-        figure["x_healthz"] = round(figure["median_ms"] / baseline, 2)
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (server_version,) = cursor.fetchone() or ("?",)
+    figures = endpoint_figures(endpoints, REQUESTS, WARM_UP)
     return {
         "reports": count,
         "visible_to_reader": _visible(user),
@@ -116,33 +106,21 @@ def run(rows: int | None) -> dict[str, Any]:
         "load_seconds": load_seconds,
         "endpoints": figures,
         "peak_rss_mib": peak_rss_mib(),
-        "database": f"PostgreSQL {server_version}",
+        "database": server_version(),
     }
 
 
 def _bench_user() -> tuple[User, Agency]:
     """An analyst (cleared to SECRET) of the report benchmark agency."""
-    from django.contrib.auth.models import Group
-
+    from bench import bench_analyst
     from ilp.choices import Classification
-    from ilp.models import Agency, Unit, User
-    from ilp.roles import Role
 
-    agency, _ = Agency.objects.get_or_create(code="BENCHRPT", defaults={"name": "Report Benchmark"})
-    unit, _ = Unit.objects.get_or_create(
-        agency=agency, code="INTEL", defaults={"name": "Report Benchmark Intelligence"}
-    )
-    user, _ = User.objects.update_or_create(
+    return bench_analyst(
+        agency_code="BENCHRPT",
+        agency_name="Report Benchmark",
         username="bench-report-analyst",
-        defaults={
-            "agency": agency,
-            "unit": unit,
-            "is_active": True,
-            "clearance": Classification.SECRET,
-        },
+        clearance=Classification.SECRET,
     )
-    user.groups.set([Group.objects.get(name=Role.ANALYST.value)])
-    return user, agency
 
 
 def _visible(user: User, text: str = "") -> int:
@@ -230,7 +208,7 @@ def _copy_plan(agency: Agency, authors: list[int], sources: list[int]) -> tuple[
     now = datetime.now(tz=UTC)
     eight_years = 8 * 365 * 24 * 3600
     fields = [f for f in Report._meta.concrete_fields if f.column != "id"]
-    defaults = {f.column: _copy_text(f.get_default()) for f in fields}
+    defaults = {f.column: copy_text(f.get_default()) for f in fields}
     columns = [f.column for f in fields]
     word_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(VOCABULARY))))
     status_names = [s for s, _ in STATUSES]
@@ -276,30 +254,3 @@ def _copy_plan(agency: Agency, authors: list[int], sources: list[int]) -> tuple[
         return "\t".join(values[c] for c in columns) + "\n"
 
     return columns, render
-
-
-def _copy_text(value: Any) -> str:
-    """A Python default as COPY text format."""
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value)
-
-
-def _time_requests(client: Client, path: str, count: int) -> list[int]:
-    """Durations in nanoseconds of ``count`` GETs of ``path``, after an untimed warm-up."""
-    for _ in range(WARM_UP):
-        _get_ok(client, path)
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter_ns()
-        _get_ok(client, path)
-        samples.append(time.perf_counter_ns() - started)
-    return samples
-
-
-def _get_ok(client: Client, path: str) -> None:
-    response = client.get(path)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {path} answered {response.status_code}, not 200")
