@@ -18,9 +18,9 @@ from django.urls import reverse
 
 from analysis.methods.networks import LinkNetwork, ego_network
 from analysis.models import AnalysisJob
+from analysis.results import PersonLabel, person_labels
 from analysis.runners.network import PERSON_FIELDS
 from ilp.models import User
-from ilp.selectors import person_list
 
 #: Steps out from the chosen person an ego network may reach.
 MAX_STEPS = 4
@@ -59,24 +59,10 @@ def colour(community: int) -> str:
     return PALETTE[community - 1] if 1 <= community <= len(PALETTE) else OTHER
 
 
-def person_names(*, actor: User, ids: list[int]) -> dict[int, str]:
-    """Names of the people among ``ids`` whom ``actor`` may see (the others are left out)."""
-    people = (
-        person_list(actor=actor)
-        .filter(pk__in=ids)
-        .only("id", "surname", "forenames", "date_of_birth")
-    )
-    return {person.pk: str(person) for person in people}
-
-
-def _person(pid: int, names: dict[int, str]) -> dict[str, Any]:
+def _person(pid: int, labels: dict[int, PersonLabel]) -> dict[str, Any]:
     """How a person is shown: named and linked if visible, else by number only."""
-    visible = pid in names
-    return {
-        "label": names[pid] if visible else f"Person #{pid}",
-        "named": visible,
-        "url": reverse("collection:person_detail", args=[pid]) if visible else "",
-    }
+    label = labels[pid]
+    return {"label": label.short, "named": label.visible, "url": label.url}
 
 
 def stored_network(result: dict[str, Any]) -> LinkNetwork:
@@ -139,7 +125,7 @@ def chart(
     shown = shown[:CHART_NODE_LIMIT]
     inside = set(shown)
     edges = [e for e in edges if e["source"] in inside and e["target"] in inside]
-    names = person_names(actor=actor, ids=shown)
+    names = person_labels(actor=actor, ids=shown)
     nodes = []
     for pid in shown:
         row = by_id[pid]
@@ -220,7 +206,7 @@ def network_context(*, actor: User, job: AnalysisJob, result: dict[str, Any]) ->
     ids = {row["person"] for row in people}
     ids |= {row["person"] for row in brokers}
     ids |= {row["top_person"] for row in communities}
-    names = person_names(actor=actor, ids=sorted(ids))
+    names = person_labels(actor=actor, ids=sorted(ids))
     table = [{**row, **_person(row["person"], names)} for row in people[:TABLE_ROWS]]
     # Named people first, alphabetically; then those shown by number only.
     options = [{"person": row["person"], **_person(row["person"], names)} for row in people]

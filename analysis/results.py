@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from analysis.files import utm_for
+from ilp.models import User
+from ilp.selectors import person_list
 
 #: The significance level the result pages and exports mark cells at.
 ALPHA = 0.05
@@ -194,3 +196,39 @@ def knox_long(result: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+# -- People named at render time ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonLabel:
+    """How a person in a result is shown to one viewer: a name and link, or only the id.
+    Results store person ids only; names are looked up for each viewer when shown."""
+
+    id: int
+    name: str
+    url: str
+    visible: bool
+
+    @property
+    def short(self) -> str:
+        """The name, or ``Person #id`` for someone the viewer may not see (for charts)."""
+        return self.name if self.visible else f"Person #{self.id}"
+
+
+def person_labels(*, actor: User, ids: list[int]) -> dict[int, PersonLabel]:
+    """Each id's label for ``actor``: people they may not see are ``Person #id (not visible to
+    you)``, without a link, so a result never names someone to a viewer who may not see them."""
+    from django.urls import reverse
+
+    visible = {person.pk: person for person in person_list(actor=actor).filter(pk__in=set(ids))}
+    labels = {}
+    for pk in ids:
+        person = visible.get(pk)
+        if person is None:
+            labels[pk] = PersonLabel(pk, f"Person #{pk} (not visible to you)", "", False)
+        else:
+            url = reverse("collection:person_detail", args=[pk])
+            labels[pk] = PersonLabel(pk, str(person), url, True)
+    return labels

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from numpy.typing import NDArray
@@ -23,9 +22,9 @@ from numpy.typing import NDArray
 from analysis.files import file_codes, file_numbers, file_times, read_table
 from analysis.inputs import IncidentArrays, PeopleLinks
 from analysis.methods.errors import MethodInputError
+from analysis.results import person_labels
 from analysis.runners.base import Progress, choice, number, plain
 from ilp.models import User
-from ilp.selectors import person_list
 
 #: Most offenders a result keeps (the highest scores first).
 MAX_ROWS = 1000
@@ -175,34 +174,6 @@ def run_ranking(
         "offences_after_as_of": ranked.offences_after_as_of,
         "rows": rows,
     }
-
-
-# -- People named at render time ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonLabel:
-    """How a person in a result is shown to one viewer: a name and link, or only the id."""
-
-    id: int
-    name: str
-    url: str
-    visible: bool
-
-
-def person_labels(*, actor: User, ids: list[int]) -> dict[int, PersonLabel]:
-    """Each id's label for ``actor``: people they may not see are ``Person #id (not visible to
-    you)``, without a link, so a result never names someone to a viewer who may not see them."""
-    visible = {person.pk: person for person in person_list(actor=actor).filter(pk__in=set(ids))}
-    labels = {}
-    for pk in ids:
-        person = visible.get(pk)
-        if person is None:
-            labels[pk] = PersonLabel(pk, f"Person #{pk} (not visible to you)", "", False)
-        else:
-            url = reverse("collection:person_detail", args=[pk])
-            labels[pk] = PersonLabel(pk, str(person), url, True)
-    return labels
 
 
 def local_time(value: Any) -> datetime | None:

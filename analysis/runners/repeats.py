@@ -22,13 +22,13 @@ from numpy.typing import NDArray
 from analysis.files import FileTable, file_codes, file_numbers, file_times, read_table
 from analysis.inputs import IncidentArrays
 from analysis.methods.errors import MethodInputError
+from analysis.results import person_labels
 from analysis.runners.base import Progress, choice, plain, require_events
 from analysis.runners.ranking import (
     MAX_ROWS,
     local_time,
     numbers_option,
     offending,
-    person_labels,
     whole,
 )
 from ilp.models import User
