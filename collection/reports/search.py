@@ -1,7 +1,7 @@
 """Full-text search over reports: ranked on PostgreSQL, a plain substring match on SQLite.
 
 On PostgreSQL the weighted vector (title above text) is a stored generated column,
-``search_vector``, with a GIN index on it (migrations collection 0005 and 0008): the database
+``search_vector``, with a GIN index on it (migration collection 0005): the database
 computes it on every write, so ranking reads each match's vector instead of parsing its title
 and text again. It is not a model field; ``StoredVector`` reads it, here only.
 """
@@ -32,7 +32,7 @@ def ranked() -> bool:
 class StoredVector(Expression):
     """The report's stored vector: ``setweight(to_tsvector('english', title), 'A') ||
     setweight(to_tsvector('english', body), 'B')`` (a word in the title says more about the
-    report), computed by PostgreSQL on every write (migration collection 0008)."""
+    report), computed by PostgreSQL on every write (migration collection 0005)."""
 
     output_field = SearchVectorField()
 

@@ -1,6 +1,7 @@
-"""The report list at scale on PostgreSQL (migration collection 0008): the stored search vector is
-exactly the weighted vector of 0005 whatever writes a report, so searches match and rank as
-they always have; the list's first page and its count are served by the newest-first index."""
+"""The report list at scale on PostgreSQL (migrations collection 0005 and 0008): the stored search
+vector is exactly the weighted title-and-text vector whatever writes a report, so searches
+match and rank as computing it on the fly would; the list's first page is served by the
+newest-first index."""
 
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ from ilp.models import User
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (0008)"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (0005, 0008)"),
 ]
 
-# The expression migration 0005 indexed and the search ranked by before 0008.
+# The weighted vector computed on the fly, which the stored column must equal.
 EXPRESSION = (
     "(setweight(to_tsvector('english'::regconfig, COALESCE(title, '')), 'A') || "
     "setweight(to_tsvector('english'::regconfig, COALESCE(body, '')), 'B'))"
