@@ -272,10 +272,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery -------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+# With no broker (the embedded default) tasks run in-process, after the transaction commits, and
+# Celery gets its in-memory transport so that nothing looks for a server; `make worker` and
+# `make beat` refuse to start on it (ilp/celery.py).
+IN_PROCESS_BROKER_URL = "memory://"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or IN_PROCESS_BROKER_URL
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
-# With no broker (the embedded default) tasks run in-process, after the transaction commits.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == IN_PROCESS_BROKER_URL
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A job is acknowledged only when it finishes, and a job whose worker dies is put back on the
 # queue (reject_on_worker_lost). The visibility timeout must outlast the longest job, or Redis

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -72,3 +76,28 @@ def test_delay_on_commit_sends_nothing_when_the_transaction_rolls_back() -> None
         with pytest.raises(RuntimeError):
             _enqueue_then_fail(task)
         delay.assert_not_called()
+
+
+@pytest.mark.parametrize("program", ["worker", "beat"])
+def test_worker_and_beat_refuse_to_start_without_a_broker(program: str, tmp_path: Path) -> None:
+    # Without CELERY_BROKER_URL the web process runs tasks itself; a worker would wait forever.
+    env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"}
+    result = subprocess.run(  # noqa: S603 - our own virtualenv's celery, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ilp",
+            program,
+            f"--schedule={tmp_path / 'schedule'}" if program == "beat" else "--concurrency=1",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL is not set" in result.stdout + result.stderr
