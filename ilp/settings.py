@@ -38,7 +38,9 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
 
-DEBUG = env.bool("DEBUG", default=ILP_ENV == "development")
+# Off unless asked for, in every mode: `make run` shows what users see (the site's own error
+# pages, JSON 404s under /api/), not Django's debug pages. Developers set DEBUG=true in .env.
+DEBUG = env.bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when ILP_ENV=production.")
 
@@ -90,9 +92,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # In production gunicorn serves the collected static files itself (no CDN, no extra server).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# WhiteNoise serves the static files in every mode (no CDN, no extra server): in production the
+# collected, content-hashed files; elsewhere straight from the static folders, re-read on change,
+# so `make run` needs no collectstatic.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "ilp.urls"
 WSGI_APPLICATION = "ilp.wsgi.application"
@@ -275,7 +280,7 @@ SPECTACULAR_SETTINGS = {
 # With no broker (the embedded default) tasks run in-process, after the transaction commits, and
 # Celery gets its in-memory transport so that nothing looks for a server; `make worker` and
 # `make beat` refuse to start on it (ilp/celery.py).
-IN_PROCESS_BROKER_URL = "memory://"
+IN_PROCESS_BROKER_URL = "memory://localhost/"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or IN_PROCESS_BROKER_URL
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool(
@@ -358,5 +363,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # In-process tasks would log a line per task into `make run`'s console; failures still show.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
+    },
 }

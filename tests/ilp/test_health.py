@@ -42,7 +42,7 @@ def test_healthz_is_503_when_the_database_fails(
     assert "connection refused" in response.json()["checks"]["database"]["detail"]
 
 
-@override_settings(CELERY_BROKER_URL="memory://")
+@override_settings(CELERY_BROKER_URL="memory://localhost/")
 def test_healthz_without_a_broker_reports_in_process_tasks(client: Client) -> None:
     body = client.get("/healthz").json()
     assert body["checks"]["broker"] == {

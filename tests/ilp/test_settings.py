@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%"
@@ -104,3 +105,28 @@ def test_browsable_api_is_off_in_production() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "BrowsableAPIRenderer" not in result.stdout
+
+
+def test_development_mode_keeps_debug_off_unless_asked() -> None:
+    # `make run` shows users the site's own 404 and 500 pages and JSON errors under /api/.
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    env = {**os.environ, "ILP_ENV": "development", "DJANGO_SETTINGS_MODULE": "ilp.settings"}
+    env.pop("DEBUG", None)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_static_files_are_served_without_collectstatic(client: Client) -> None:
+    # WhiteNoise serves them from the static folders outside production (no runserver DEBUG).
+    response = client.get("/static/vendor/htmx/htmx.min.js")
+    assert response.status_code == 200
+    assert b"htmx" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
