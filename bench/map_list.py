@@ -15,6 +15,9 @@ whole Django stack (``django.test.Client``, signed in as an analyst of that agen
 - ``geojson_zoomed``: the same for a box of about 1 km² at resolution 9, as the map asks when
   zoomed in (a filtered map: always counted live);
 - ``map_page``: the map page itself (its data comes from the GeoJSON endpoint);
+- ``dashboard``: the home page, whose "Incidents: last 28 days" panel counts the last 56 days;
+- ``*_other_agency``: the dashboard and the whole-area map for an analyst of another agency,
+  who may see none of these incidents (the access rule must not cost a read of all of them);
 - ``healthz``: the baseline of the same run (``x_healthz`` = multiple of it).
 
 Target: median under 200 ms for each at 1,000,000 incidents.
@@ -70,6 +73,8 @@ def run(rows: int | None) -> dict[str, Any]:
     load_seconds = _ensure_incidents(agency, count)
     browser = Client()
     browser.force_login(user)
+    outsider = Client()
+    outsider.force_login(_other_agency_user())
     anonymous = Client()
     offence_id = _first_offence_id()
     box = _box_km(1.0)
@@ -82,6 +87,9 @@ def run(rows: int | None) -> dict[str, Any]:
             f"/api/v1/collection/incidents/geojson/?bbox={box}&resolution=9",
         ),
         "map_page": (browser, "/collection/incidents/map/"),
+        "dashboard": (browser, "/"),
+        "dashboard_other_agency": (outsider, "/"),
+        "geojson_all_other_agency": (outsider, "/api/v1/collection/incidents/geojson/"),
         "healthz": (anonymous, "/healthz"),
     }
     figures = endpoint_figures(endpoints, REQUESTS, WARM_UP)
@@ -108,6 +116,20 @@ def _bench_user() -> tuple[User, Agency]:
         username="bench-map-analyst",
         clearance=Classification.SECRET,
     )
+
+
+def _other_agency_user() -> User:
+    """An analyst of an agency with no incidents of its own here."""
+    from bench import bench_analyst
+    from ilp.choices import Classification
+
+    user, _ = bench_analyst(
+        agency_code="BENCHOTHER",
+        agency_name="Map Benchmark Neighbour",
+        username="bench-map-neighbour",
+        clearance=Classification.SECRET,
+    )
+    return user
 
 
 def _first_offence_id() -> int:

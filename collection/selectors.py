@@ -14,7 +14,7 @@ from collection.models import (
     Source,
 )
 from ilp.models import User
-from ilp.selectors import Actor, record_scope
+from ilp.selectors import Actor, ScopeParts, record_scope, record_scope_parts
 
 
 def source_list(*, actor: Actor) -> QuerySet[Source]:
@@ -54,6 +54,12 @@ def requirement_list(*, actor: Actor) -> QuerySet[IntelligenceRequirement]:
 def incident_list(*, actor: Actor) -> QuerySet[Incident]:
     """Incidents the actor may see."""
     return record_scope(actor=actor, queryset=Incident.objects.all())
+
+
+def incident_list_parts(*, actor: Actor) -> ScopeParts:
+    """``incident_list`` as its wholesale and one-by-one parts, for counts over many incidents
+    that an index can serve part by part (ilp.selectors.ScopeParts)."""
+    return record_scope_parts(actor=actor, queryset=Incident.objects.all())
 
 
 def import_list(*, actor: Actor) -> QuerySet[Import]:

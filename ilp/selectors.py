@@ -92,25 +92,75 @@ def record_scope(*, actor: Actor, queryset: QuerySet[Any]) -> QuerySet[Any]:
       names and whoever restricted it;
     - another agency's records only as disseminated to the actor's agency or to them.
     """
-    if not isinstance(actor, User) or not actor.is_active or actor.agency_id is None:
+    rule = _scope_rule(actor, queryset.model)
+    if rule is None:
         return queryset.none()
-    model = queryset.model
+    visible = Q(pk__in=rule.one_by_one)
+    if rule.wholesale is not None:
+        visible |= rule.wholesale
+    return queryset.filter(visible, classification__lte=rule.clearance)
+
+
+@dataclass(frozen=True)
+class ScopeParts:
+    """``record_scope`` of a queryset as two disjoint querysets whose union it is.
+
+    ``wholesale`` is a plain filter on agency, restriction and classification, which the
+    indexes on those columns serve; ``one_by_one`` is everything else the actor may see (records
+    granted to them or their unit, or shared with their agency or them), found through the ids
+    the grants and disseminations name. Counting each part on its own lets PostgreSQL use an
+    index for each, where the single OR of ``record_scope`` makes it read every row."""
+
+    wholesale: QuerySet[Any]
+    one_by_one: QuerySet[Any]
+
+
+def record_scope_parts(*, actor: Actor, queryset: QuerySet[Any]) -> ScopeParts:
+    """``record_scope(actor=actor, queryset=queryset)`` split in two (see ScopeParts)."""
+    rule = _scope_rule(actor, queryset.model)
+    if rule is None:
+        return ScopeParts(queryset.none(), queryset.none())
+    cleared = queryset.filter(classification__lte=rule.clearance)
+    one_by_one = cleared.filter(pk__in=rule.one_by_one)
+    if rule.wholesale is None:
+        return ScopeParts(queryset.none(), one_by_one)
+    return ScopeParts(cleared.filter(rule.wholesale), one_by_one.exclude(rule.wholesale))
+
+
+@dataclass(frozen=True)
+class _ScopeRule:
+    clearance: int
+    wholesale: Q | None
+    one_by_one: QuerySet[Any]  # ids, as one UNION
+
+
+def _scope_rule(actor: Actor, model: type[Any]) -> _ScopeRule | None:
+    """The access rule of record_scope, for its two forms (None: the actor sees nothing).
+
+    Records granted to the actor (by name or through their unit) are visible whatever else
+    holds, restricted ones included. With the view permission for the kind of record, the
+    actor also sees their agency's unrestricted records wholesale, and records disseminated
+    to their agency as a whole or to them by name."""
+    if not isinstance(actor, User) or not actor.is_active or actor.agency_id is None:
+        return None
     content_type = ContentType.objects.get_for_model(model)
-    codename = f"view_{model._meta.model_name}"
-    granted = _object_grants(actor, content_type.pk, codename)
-    visible = granted
+    by_name, by_unit = _granted_ids(actor, content_type.pk, f"view_{model._meta.model_name}")
     wholesale = wholesale_scope(actor=actor, model=model)
-    if wholesale is not None:
-        own = Q(agency_id=wholesale.agency_id) & (Q(restricted=False) | granted)
-        shared = Q(
-            pk__in=Dissemination.objects.filter(
-                content_type_id=content_type.pk, recipient_agency_id=actor.agency_id
-            )
-            .filter(Q(recipient_user__isnull=True) | Q(recipient_user_id=actor.pk))
-            .values("object_id")
+    if wholesale is None:
+        return _ScopeRule(int(actor.clearance), None, by_name.union(by_unit))
+    shared = (
+        Dissemination.objects.filter(
+            content_type_id=content_type.pk, recipient_agency_id=actor.agency_id
         )
-        visible |= own | shared
-    return queryset.filter(visible, classification__lte=actor.clearance)
+        .filter(Q(recipient_user__isnull=True) | Q(recipient_user_id=actor.pk))
+        .order_by()
+        .values_list("object_id")
+    )
+    return _ScopeRule(
+        int(actor.clearance),
+        Q(agency_id=wholesale.agency_id, restricted=False),
+        by_name.union(by_unit, shared),
+    )
 
 
 @dataclass(frozen=True)
@@ -134,10 +184,11 @@ def wholesale_scope(*, actor: Actor, model: type[Any]) -> WholesaleScope | None:
     return WholesaleScope(agency_id=actor.agency_id, max_classification=int(actor.clearance))
 
 
-def _object_grants(actor: User, content_type_id: int, codename: str) -> Q:
-    """Records granted to the actor by name or through their unit."""
+def _granted_ids(actor: User, content_type_id: int, codename: str) -> list[QuerySet[Any]]:
+    """Ids of the records granted to the actor by name, and those granted to their unit."""
     from guardian.models import GroupObjectPermission, UserObjectPermission
 
+    as_ids = Cast("object_pk", BigIntegerField())
     by_name = UserObjectPermission.objects.filter(
         user_id=actor.pk, content_type_id=content_type_id, permission__codename=codename
     )
@@ -146,10 +197,9 @@ def _object_grants(actor: User, content_type_id: int, codename: str) -> Q:
         content_type_id=content_type_id,
         permission__codename=codename,
     )
-    as_ids = Cast("object_pk", BigIntegerField())
-    return Q(pk__in=by_name.annotate(ref=as_ids).values("ref")) | Q(
-        pk__in=by_unit.annotate(ref=as_ids).values("ref")
-    )
+    return [
+        grants.order_by().annotate(ref=as_ids).values_list("ref") for grants in (by_name, by_unit)
+    ]
 
 
 def person_list(*, actor: Actor) -> QuerySet[Person]:

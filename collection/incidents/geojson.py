@@ -32,11 +32,11 @@ import h3
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import Substr
 
 from collection.models import Incident
-from collection.selectors import incident_list
+from collection.selectors import incident_list, incident_list_parts
 from ilp.models.entities import H3_RESOLUTION
 from ilp.selectors import Actor, wholesale_scope
 
@@ -174,12 +174,11 @@ def incident_cell_counter(*, actor: Actor, located: QuerySet[Incident]) -> CellC
     if not _same_query(located, incident_list(actor=actor)):
         return None
     agency_id, clearance = wholesale.agency_id, wholesale.max_classification
-    # Everything visible that the kept counts leave out: the counts hold exactly the
-    # unrestricted incidents, and of those the actor sees their own agency's up to clearance.
-    # Written as ranges so that the agency index and the partial index on restricted find them.
+    # Everything visible that the kept counts leave out: the counts hold exactly the wholesale
+    # part of the rule, so the rest is the records granted or shared one by one, found by id.
     remainder = (
-        located.exclude(h3_cell="")
-        .filter(Q(restricted=True) | Q(agency_id__lt=agency_id) | Q(agency_id__gt=agency_id))
+        incident_list_parts(actor=actor)
+        .one_by_one.exclude(h3_cell="")
         .order_by()
         .values_list("h3_cell")
         .annotate(n=Count("id"))

@@ -22,7 +22,7 @@ from collection.incidents import services
 from collection.incidents.geojson import KEPT_COUNTS, feature_collection, incident_cell_counter
 from collection.incidents.viewsets import INCIDENT_LAYER
 from collection.models import Incident, OffenceType
-from collection.selectors import incident_list
+from collection.selectors import incident_list, incident_list_parts
 from ilp.choices import Classification
 from ilp.governance.restriction import record_restrict
 from ilp.models import Agency, Dissemination, Unit, User
@@ -315,3 +315,18 @@ def test_two_writers_in_the_same_cell_never_wait_for_each_other(
         assert not writer.is_alive()
     assert errors == []
     assert kept() == recount() == Counter({(agency.pk, Classification.OFFICIAL, CELL): 4})
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_rule_in_two_parts_is_the_rule(persona: str, request: pytest.FixtureRequest) -> None:
+    # incident_list_parts splits incident_list into the wholesale part (indexed columns) and the
+    # records granted or shared one by one; the dashboard and the map count each on its own.
+    actor = request.getfixturevalue(persona)
+    parts = incident_list_parts(actor=actor)
+    wholesale = set(parts.wholesale.values_list("pk", flat=True))
+    one_by_one = set(parts.one_by_one.values_list("pk", flat=True))
+    assert wholesale | one_by_one == set(incident_list(actor=actor).values_list("pk", flat=True))
+    assert not wholesale & one_by_one
+    if persona in {"analyst", "partner", "officer", "away_analyst"}:
+        assert one_by_one, "the world grants or shares something to this persona"

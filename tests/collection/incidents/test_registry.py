@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
 from collection.incidents.selectors import incident_trend
 from collection.models import OffenceType
-from ilp.models import Agency, User
+from ilp.governance.restriction import record_restrict
+from ilp.models import Agency, Dissemination, User
 from tests.collection.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,43 @@ def test_trend_compares_the_last_28_days_with_the_28_before(analyst: User, recen
     assert (trend.current_total, trend.previous_total) == (4, 1)
     assert (trend.current_harm, trend.previous_harm) == (Decimal(3 * 365), Decimal(365))
     assert (trend.current_unweighted, trend.previous_unweighted) == (1, 0)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_trend_adds_incidents_shared_or_granted_one_by_one_to_the_same_offence(
+    *,
+    analyst: User,
+    commander: User,
+    supervisor: User,
+    away_analyst: User,
+    other_agency: Agency,
+    burglary: OffenceType,
+    recent: None,
+) -> None:
+    shared = IncidentFactory.create(
+        agency=other_agency, offence=burglary, occurred_from=at(2), occurred_to=at(2)
+    )
+    Dissemination.objects.create(
+        content_type=ContentType.objects.get_for_model(shared),
+        object_id=shared.pk,
+        recipient_agency=analyst.agency,
+        purpose="Joint operation",
+        handling_code=shared.handling_code,
+        shared_by=away_analyst,
+        record_repr=str(shared),
+    )
+    restricted = IncidentFactory.create(
+        agency=analyst.agency, offence=burglary, occurred_from=at(40), occurred_to=at(40)
+    )
+    record_restrict(actor=supervisor, record=restricted, users=[analyst])
+    trend = incident_trend(actor=analyst)
+    top = trend.offences[0]
+    assert (top.offence, top.current, top.previous) == ("Burglary dwelling", 4, 2)
+    assert (trend.current_total, trend.previous_total) == (5, 2)
+    assert (trend.current_harm, trend.previous_harm) == (Decimal(4 * 365), Decimal(2 * 365))
+    # A colleague the restriction does not name sees the shared incident, not the restricted one.
+    colleague = incident_trend(actor=commander)
+    assert (colleague.current_total, colleague.previous_total) == (5, 1)
 
 
 @time_machine.travel(NOW, tick=False)
