@@ -26,7 +26,7 @@ from collection.incidents import serializers, services
 from collection.incidents.filters import IncidentFilterSet
 from collection.incidents.geojson import PointLayer, feature_collection, incident_cell_counter
 from collection.models import Incident, IncidentPerson
-from collection.selectors import incident_list
+from collection.selectors import incident_list, incident_list_parts
 from ilp import selectors as core_selectors
 from ilp.actors import actor_of
 from ilp.api.pagination import CursorPagination
@@ -141,6 +141,10 @@ class IncidentViewSet(
         )
         resolution = resolution_from(request)
         counter = incident_cell_counter(actor=request.user, located=located)
+        # The counter answers only for exactly incident_list(actor), so its parts are located's.
+        parts = incident_list_parts(actor=request.user) if counter is not None else None
         return Response(
-            feature_collection(located, INCIDENT_LAYER, resolution=resolution, count_cells=counter)
+            feature_collection(
+                located, INCIDENT_LAYER, resolution=resolution, count_cells=counter, parts=parts
+            )
         )

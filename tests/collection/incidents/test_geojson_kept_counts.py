@@ -330,3 +330,28 @@ def test_the_rule_in_two_parts_is_the_rule(persona: str, request: pytest.Fixture
     assert not wholesale & one_by_one
     if persona in {"analyst", "partner", "officer", "away_analyst"}:
         assert one_by_one, "the world grants or shares something to this persona"
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("limit", [0, 10_000])
+def test_the_map_read_part_by_part_is_the_map(
+    persona: str, limit: int, request: pytest.FixtureRequest
+) -> None:
+    # With the kept counts, the API reads points and decides points or cells part by part.
+    actor = request.getfixturevalue(persona)
+    located = incident_list(actor=actor)
+    counter = incident_cell_counter(actor=actor, located=located)
+    live = feature_collection(located, INCIDENT_LAYER, resolution=7, limit=limit)
+    by_parts = feature_collection(
+        located,
+        INCIDENT_LAYER,
+        resolution=7,
+        limit=limit,
+        count_cells=counter,
+        parts=incident_list_parts(actor=actor) if counter is not None else None,
+    )
+    assert by_parts["mode"] == live["mode"]
+    key = lambda feature: str(feature["id"])  # noqa: E731
+    assert sorted(by_parts["features"], key=key) == sorted(live["features"], key=key)
+    assert by_parts["total"] == live["total"]
