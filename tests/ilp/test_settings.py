@@ -87,42 +87,33 @@ def test_production_refuses_sqlite_even_when_named() -> None:
     assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
 
 
-def test_browsable_api_is_off_in_production() -> None:
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
-    )
-    env = {**os.environ, **production(), "DJANGO_SETTINGS_MODULE": "ilp.settings"}
-    env.pop("DEBUG", None)
-    result = subprocess.run(  # noqa: S603
+def setting_under(env: dict[str, str], expression: str) -> str:
+    """What ``expression`` (over ``settings``) prints in a fresh process with ``env`` set and
+    DEBUG unset."""
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    full = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "ilp.settings"}
+    full.pop("DEBUG", None)
+    result = subprocess.run(  # noqa: S603 - fixed interpreter and arguments
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "BrowsableAPIRenderer" not in result.stdout
-
-
-def test_development_mode_keeps_debug_off_unless_asked() -> None:
-    # `make run` shows users the site's own 404 and 500 pages and JSON errors under /api/.
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
-    env = {**os.environ, "ILP_ENV": "development", "DJANGO_SETTINGS_MODULE": "ilp.settings"}
-    env.pop("DEBUG", None)
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
+        env=full,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    return result.stdout.strip()
+
+
+def test_browsable_api_is_off_in_production() -> None:
+    renderers = setting_under(production(), "settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES']")
+    assert "BrowsableAPIRenderer" not in renderers
+
+
+def test_development_mode_keeps_debug_off_unless_asked() -> None:
+    # `make run` shows users the site's own 404 and 500 pages and JSON errors under /api/.
+    assert setting_under({"ILP_ENV": "development"}, "settings.DEBUG") == "False"
 
 
 def test_static_files_are_served_without_collectstatic(client: Client) -> None:
