@@ -20,6 +20,10 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        # The schema's maxLength is of the string as sent: check it before whitespace is
+        # trimmed, or a string one space too long would be accepted against the schema.
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return str(super().to_internal_value(data))
 
 

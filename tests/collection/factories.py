@@ -114,7 +114,9 @@ class IncidentFactory(factory.django.DjangoModelFactory[Incident]):
     agency = factory.SubFactory(AgencyFactory)
     reference = factory.Sequence(lambda n: f"CR-{n:07d}")
     offence = factory.SubFactory(OffenceTypeFactory)
-    occurred_from = factory.Sequence(lambda n: T0 + timedelta(hours=n))
+    # An hour apart, wrapping after about 200 days so that a long test session never makes an
+    # incident in the future (which the incident services refuse on any later edit).
+    occurred_from = factory.Sequence(lambda n: T0 + timedelta(hours=n % 4800))
     occurred_to = factory.SelfAttribute("occurred_from")
     latitude = 51.5
     longitude = -0.12

@@ -118,6 +118,18 @@ def test_open_edit_and_close_a_requirement(api_as: ApiAs, analyst: User, officer
     assert filtered == []
 
 
+def test_a_title_longer_than_the_schema_allows_is_refused_before_trimming(
+    api_as: ApiAs, analyst: User
+) -> None:
+    # Found by schemathesis: a leading newline made a 201-character title pass as 200.
+    response = api_as(analyst).post(REQUIREMENTS, {"title": "\n" + "x" * 200, "question": "Q?"})
+    assert status_of(response) == 400
+    assert "title" in response.json()["error"]["details"]
+    assert (
+        status_of(api_as(analyst).post(REQUIREMENTS, {"title": "x" * 200, "question": "Q?"})) == 201
+    )
+
+
 def test_yes_no_filters_say_true_or_false(api_as: ApiAs, analyst: User, source: Source) -> None:
     client = api_as(analyst)
     assert status_of(client.get(SOURCES, {"is_active": "null"})) == 400
