@@ -98,30 +98,25 @@ def feature_collection(
     limit = max_points() if limit is None else limit
     located = located.exclude(h3_cell="").order_by()
     cells_at = DEFAULT_RESOLUTION if resolution is None else resolution
-    counts: dict[str, int] | None = None
     if count_cells is not None and parts is not None:
         counts = count_cells(cells_at)
         many = sum(counts.values()) > limit
+        sources = [
+            parts.wholesale.exclude(h3_cell="").order_by(),
+            parts.one_by_one.exclude(h3_cell="").order_by(),
+        ]
     else:
         many = located[: limit + 1].count() > limit
+        counts = {}
+        if many:
+            counter = count_cells or (lambda resolution: cell_counts(located, resolution))
+            counts = counter(cells_at)
+        sources = [located]
     if many:
-        if counts is None:
-            counts = (
-                count_cells(cells_at) if count_cells is not None else cell_counts(located, cells_at)
-            )
         features = cell_features(counts, cells_at)
         mode, cell_resolution = "cells", cells_at
     else:
-        sources = (
-            [parts.wholesale, parts.one_by_one]
-            if parts is not None and counts is not None
-            else [located]
-        )
-        features = [
-            feature
-            for source in sources
-            for feature in point_features(source.exclude(h3_cell="").order_by(), layer)
-        ]
+        features = [feature for source in sources for feature in point_features(source, layer)]
         mode, cell_resolution = "points", None
     collection: dict[str, Any] = {
         "type": "FeatureCollection",
